@@ -1,0 +1,45 @@
+import pino, { type Logger, type LoggerOptions } from 'pino';
+import { config } from './config';
+
+/**
+ * The one logger. Personal data and secrets are removed here, by key, wherever they appear in a
+ * logged object, so no call site has to remember to do it.
+ */
+
+const SENSITIVE_KEYS = [
+  'ssn',
+  'date_of_birth',
+  'dateOfBirth',
+  'account_number',
+  'accountNumber',
+  'account',
+  'beneficiary_account',
+  'beneficiaryAccount',
+  'api_key',
+  'apiKey',
+  'secret',
+  'hmacSecret',
+  'webhookSecret',
+  'password',
+  'token',
+  'authorization',
+];
+
+/** pino's redact paths do not recurse, so each key is listed at the depths our objects reach. */
+export const REDACT_PATHS = [
+  ...SENSITIVE_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]),
+  'req.headers.authorization',
+  'req.headers.api_key',
+  'req.headers["content-sha512"]',
+  'res.headers["set-cookie"]',
+];
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return pino({
+    level: config().logLevel,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    ...options,
+  });
+}
+
+export const logger = createLogger();

@@ -1,0 +1,18 @@
+import type { z } from 'zod';
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. `beneficiary.beneficiary_zip`. */
+  field: string;
+  message: string;
+}
+
+/**
+ * zod issues as field-level errors for HTTP answers and exceptions. Only the path and zod's message
+ * are kept: never the received value, which may be personal data.
+ */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.map(String).join('.') || '(body)',
+    message: issue.message,
+  }));
+}
