@@ -19,15 +19,11 @@ const rate = z.coerce.number().min(0).max(1);
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((value) => ['true', '1', 'yes'].includes(value));
-const url = z
-  .url({ protocol: /^https?$/ })
-  .transform((value) => value.replace(/\/+$/, ''));
+const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   INGO_BANKING_BASE_URL: url
     .default(`http://127.0.0.1:${SANDBOX_DEFAULTS.port}/api/v4`)
@@ -60,7 +56,16 @@ const envSchema = z.object({
   INGO_SANDBOX_REORDER_WEBHOOKS: flag.default(false),
 });
 
-export type Env = z.input<typeof envSchema>;
+/** Sandbox defaults are for local use: production must name its real credentials. */
+const REQUIRED_IN_PRODUCTION = [
+  'INGO_BANKING_BASE_URL',
+  'INGO_PAY_BASE_URL',
+  'INGO_HMAC_USERNAME',
+  'INGO_HMAC_SECRET',
+  'INGO_API_KEY',
+  'INGO_PARTICIPANT_ID',
+  'INGO_WEBHOOK_SECRET',
+] as const;
 
 function build(env: z.output<typeof envSchema>) {
   return {
@@ -120,14 +125,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     Object.entries(source).filter(([name, value]) => name in envSchema.shape && value !== ''),
   );
   const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
         name: String(issue.path[0] ?? '(environment)'),
         problem: issue.message,
-      })),
-    );
+      }));
+  if (present.NODE_ENV === 'production') {
+    for (const name of REQUIRED_IN_PRODUCTION) {
+      if (!(name in present)) problems.push({ name, problem: 'is required in production' });
+    }
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return build(parsed.data);
 }
 

@@ -136,7 +136,9 @@ const ALL_ERROR_CLASSES = [
 ];
 
 function namesWhere(retryable: boolean): string[] {
-  return ALL_ERROR_CLASSES.map((Class) => new Class({ operation: '', code: '', maybeCommitted: false }))
+  return ALL_ERROR_CLASSES.map(
+    (Class) => new Class({ operation: '', code: '', maybeCommitted: false }),
+  )
     .filter((error) => error.retryable === retryable)
     .map((error) => error.name);
 }

@@ -128,7 +128,11 @@ export const listUsersResponse = z
   .object({ items: z.array(userItem), pagination: pagination.optional() })
   .transform((data) => ({
     items: data.items,
-    pagination: data.pagination ?? { page: 1, perPage: data.items.length, total: data.items.length },
+    pagination: data.pagination ?? {
+      page: 1,
+      perPage: data.items.length,
+      total: data.items.length,
+    },
   }));
 export type UserPage = z.output<typeof listUsersResponse>;
 

@@ -3,7 +3,7 @@ import { optionalText, phone, text, usState, zip } from './fields';
 
 /**
  * IngoPay gateway requests (wire shape) and responses (normalised), from seeds 003 and 004.
- * `participant_id`, `timestamp` and `version` are filled in by the client; callers give the rest.
+ * `participant_id`, `timestamp`, `version` and `account_type` are filled in by the client.
  */
 
 export const INGOPAY_VERSION = 11;
@@ -164,7 +164,10 @@ export const verifyCheckRequest = z
     message: 'required when recipient_is_beneficiary is 0',
     path: ['recipient'],
   });
-export type VerifyCheckRequest = Omit<z.input<typeof verifyCheckRequest>, keyof typeof participant>;
+export type VerifyCheckRequest = Omit<
+  z.input<typeof verifyCheckRequest>,
+  keyof typeof participant | 'account_type'
+>;
 
 export const verifyCheckResponse = z
   .object({
@@ -240,7 +243,7 @@ export const verifyBillpayRequest = z
   });
 export type VerifyBillpayRequest = Omit<
   z.input<typeof verifyBillpayRequest>,
-  keyof typeof participant
+  keyof typeof participant | 'account_type'
 >;
 
 const issuer = z
