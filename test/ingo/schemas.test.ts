@@ -288,6 +288,25 @@ describe('request validation', () => {
     }
   });
 
+  it('reports one message for a badly formatted date', () => {
+    const result = sendVerificationRequest.safeParse({
+      user_id: 'u',
+      ssn: '123456789',
+      date_of_birth: '15/06/1985',
+    });
+    expect(fieldIssues(result.error!)).toEqual([
+      { field: 'date_of_birth', message: 'must be a date as YYYY-MM-DD' },
+    ]);
+  });
+
+  it('names an empty customer_account_token instead of treating it as absent', () => {
+    const result = verifyBillpayRequest.safeParse({
+      ...seed.seedVerifyBillpayRequest,
+      customer_account_token: '',
+    });
+    expect(failingFields(result)).toContain('customer_account_token');
+  });
+
   it('keeps received values out of the issues it reports', () => {
     const result = sendVerificationRequest.safeParse({
       user_id: 'u',

@@ -21,7 +21,7 @@ export const bankAccountNumber = z.string().regex(/^[0-9]{5,20}$/, 'must be 5 to
 /** A real calendar date, `YYYY-MM-DD`, not in the future. */
 export const dateOfBirth = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date as YYYY-MM-DD', abort: true })
   .refine((value) => {
     const date = new Date(`${value}T00:00:00Z`);
     return (

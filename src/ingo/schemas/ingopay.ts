@@ -205,7 +205,7 @@ export const verifyBillpayRequest = z
     ...uniqueIds,
     account_type: z.literal('BP'),
     payee_id: text(40),
-    customer_account_token: optionalText(),
+    customer_account_token: text().nullish(),
     account: payeeAccount.optional(),
     recipient_first_name: text().optional(),
     recipient_last_name: text().optional(),

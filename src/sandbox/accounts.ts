@@ -1,0 +1,89 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { issueRoutableAccountRequest, saveBankAccountRequest } from '../ingo/schemas/banking';
+import { randomRoutingNumber } from './aba';
+import { RequestError } from './request-error';
+import type { LinkedBankAccount, SandboxState } from './state';
+
+/**
+ * Bank accounts: routable accounts Ingo issues to verified users, and external accounts users link.
+ * Issuing is deliberately not deduplicated: every call is a new account, as at Ingo, so the
+ * orchestrator's own idempotency shows in the stats.
+ */
+
+const ACCOUNT_NUMBER_DIGITS = 10;
+const BANK_NAME = 'Sandbox Bank';
+
+function newAccountNumber(state: SandboxState): string {
+  const taken = new Set([...state.routableAccounts.values()].map((a) => a.accountNumber));
+  for (;;) {
+    let digits = String(randomInt(1, 10));
+    while (digits.length < ACCOUNT_NUMBER_DIGITS) digits += String(randomInt(10));
+    if (!taken.has(digits)) return digits;
+  }
+}
+
+export function issueRoutableAccount(
+  state: SandboxState,
+  body: z.output<typeof issueRoutableAccountRequest>,
+  now: Date,
+): Record<string, unknown> {
+  const user = state.user(body.user_id);
+  if (user.kycStatus !== 'verified') {
+    throw new RequestError('invalid_state', 'user must be verified before an account is issued', {
+      user_id: user.id,
+      kyc_status: user.kycStatus,
+    });
+  }
+  const account = {
+    id: `rbac-${randomUUID()}`,
+    userId: user.id,
+    accountNumber: newAccountNumber(state),
+    routingNumber: randomRoutingNumber(),
+    createdAt: now.toISOString(),
+  };
+  state.routableAccounts.set(account.id, account);
+  state.accountsIssued += 1;
+  return {
+    routable_bank_account_id: account.id,
+    account_number: account.accountNumber,
+    routing_number: account.routingNumber,
+    user_id: user.id,
+  };
+}
+
+export function saveBankAccount(
+  state: SandboxState,
+  body: z.output<typeof saveBankAccountRequest>,
+  now: Date,
+): Record<string, unknown> {
+  // The key alone decides: a replay gets the first answer whatever else it carries.
+  const earlier = state.linkedBankAccounts.get(body.idempotent_key);
+  if (earlier !== undefined) return earlier.response;
+
+  const user = state.user(body.user_id);
+  const item = {
+    id: `bbac-${randomUUID()}`,
+    account_number_last_4: body.account_number.slice(-4),
+    routing_number: body.routing_number,
+    bank_name: BANK_NAME,
+    source_platform: 'ipg',
+    created_at: now.toISOString(),
+  };
+  const response = {
+    items: [item],
+    pagination: { page: 1, per_page: 25, total: 1, sort: 'created_at:desc', search: null },
+  };
+  const account: LinkedBankAccount = {
+    id: item.id,
+    userId: user.id,
+    accountNumberLast4: item.account_number_last_4,
+    routingNumber: item.routing_number,
+    bankName: BANK_NAME,
+    createdAt: item.created_at,
+    response,
+  };
+  state.linkedBankAccounts.set(body.idempotent_key, account);
+  state.bankAccountsLinked += 1;
+  return response;
+}
