@@ -11,6 +11,7 @@ import {
   IngoValidationError,
 } from '../../src/ingo';
 import { verifyRequest } from '../../src/ingo/signing';
+import { checkToBeneficiary } from '../fixtures/ingo-requests';
 
 /**
  * Answers the sandbox never gives but real Ingo, or a proxy in front of it, may: documented
@@ -237,19 +238,7 @@ describe('IngoPay client against gateway variants', () => {
         data: { customer_account_token: 't', last_4: '0038' },
       });
     };
-    const token = await pay().verifyCheck({
-      participant_unique_id1: 'onb-1-check',
-      recipient_is_beneficiary: 1,
-      beneficiary: {
-        beneficiary_account: '3000000038',
-        beneficiary_first_name: 'Alex',
-        beneficiary_last_name: 'Rivera',
-        beneficiary_address1: '100 Innovation Way',
-        beneficiary_city: 'Anytown',
-        beneficiary_state: 'GA',
-        beneficiary_zip: '00000',
-      },
-    });
+    const token = await pay().verifyCheck(checkToBeneficiary('onb-1-check'));
     expect(sent).toMatchObject({ participant_id: 4242, version: 11, account_type: 'CK' });
     expect(Math.abs((sent.timestamp as number) - Date.now() / 1000)).toBeLessThan(5);
     expect(token).toMatchObject({ customerAccountToken: 't', replay: true, ingoPayStatus: 101 });

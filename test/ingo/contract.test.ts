@@ -21,6 +21,7 @@ import {
 import type { CreateUserRequest } from '../../src/ingo/schemas/banking';
 import type { VerifyBillpayRequest, VerifyCheckRequest } from '../../src/ingo/schemas/ingopay';
 import { createSandbox, type RunningSandbox } from '../../src/sandbox/sandbox';
+import { applicantRequest, billpayRawFields, checkToBeneficiary } from '../fixtures/ingo-requests';
 
 /**
  * The typed clients against the real sandbox over HTTP: every call's happy path and each
@@ -71,20 +72,10 @@ interface Stats {
 const stats = () => admin('GET', '/stats') as Promise<Stats>;
 
 let emailCounter = 0;
+/** Seed 000's applicant with an email of her own. */
 function applicant(overrides: Partial<CreateUserRequest> = {}): CreateUserRequest {
   emailCounter += 1;
-  return {
-    first_name: 'Jane',
-    last_name: 'Doe',
-    email: `jane.${emailCounter}@example.com`,
-    phone_number: '5555550100',
-    address_one: '100 Main Street',
-    city: 'Anytown',
-    state: 'TX',
-    postal_code: '75001',
-    country: 'US',
-    ...overrides,
-  };
+  return applicantRequest({ email: `jane.${emailCounter}@example.com`, ...overrides });
 }
 
 async function waitForKyc(userId: string, timeoutMs = 5000) {
@@ -255,36 +246,18 @@ describe('Banking Platform contract', () => {
 });
 
 describe('IngoPay gateway contract', () => {
-  const beneficiary = {
-    beneficiary_account: '3000000038',
-    beneficiary_first_name: 'Alex',
-    beneficiary_last_name: 'Rivera',
-    beneficiary_address1: '100 Innovation Way',
-    beneficiary_city: 'Anytown',
-    beneficiary_state: 'GA',
-    beneficiary_zip: '30313',
-  };
+  // Seed 003 and 004, with an Atlanta ZIP in place of the seeds' 00000.
   const check = (
     id: string,
     overrides: Partial<VerifyCheckRequest['beneficiary']> = {},
-  ): VerifyCheckRequest => ({
-    participant_unique_id1: id,
-    recipient_is_beneficiary: 1,
-    beneficiary: { ...beneficiary, ...overrides },
-  });
+  ): VerifyCheckRequest => checkToBeneficiary(id, { beneficiary_zip: '30313', ...overrides });
   const billpay = (
     id: string,
     overrides: Partial<VerifyBillpayRequest> = {},
   ): VerifyBillpayRequest => ({
     participant_unique_id1: id,
     payee_id: '123457',
-    account: '12345678',
-    recipient_first_name: 'Alex',
-    recipient_last_name: 'Rivera',
-    recipient_address1: '100 Innovation Way',
-    recipient_city: 'Anytown',
-    recipient_state: 'GA',
-    recipient_zip: '30313',
+    ...billpayRawFields({ recipient_zip: '30313' }),
     ...overrides,
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawCheckToBeneficiary } from '../fixtures/ingo-requests';
 import {
   anyString,
   createUser,
@@ -71,23 +72,7 @@ describe('sandbox admin API', () => {
       account_number: '8001234567',
       routing_number: '123456789',
     });
-    const check = {
-      participant_id: 12345,
-      timestamp: Math.floor(Date.now() / 1000),
-      version: 11,
-      participant_unique_id1: 'reset-check',
-      account_type: 'CK',
-      recipient_is_beneficiary: 1,
-      beneficiary: {
-        beneficiary_account: '3000000038',
-        beneficiary_first_name: 'Alex',
-        beneficiary_last_name: 'Rivera',
-        beneficiary_address1: '100 Innovation Way',
-        beneficiary_city: 'Anytown',
-        beneficiary_state: 'GA',
-        beneficiary_zip: '00000',
-      },
-    };
+    const check = rawCheckToBeneficiary('reset-check');
     expect((await t.gateway('/gateway/verify--check', check)).body.status).toBe(100);
     await t.admin('PUT', '/faults', { latencyMs: 1, duplicateWebhookRate: 0.5 });
     await t.admin('PUT', '/settings', { kycDelayMs: 100, webhookUrl: null });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { rawCheckToBeneficiary } from '../fixtures/ingo-requests';
 import {
   anyString,
   containing,
@@ -171,23 +172,7 @@ describe('sandbox bad input', () => {
       throw new Error('boom');
     });
     try {
-      const gateway = await t.gateway(CHECK, {
-        participant_id: 12345,
-        timestamp: Math.floor(Date.now() / 1000),
-        version: 11,
-        participant_unique_id1: 'crash-1',
-        account_type: 'CK',
-        recipient_is_beneficiary: 1,
-        beneficiary: {
-          beneficiary_account: '3000000038',
-          beneficiary_first_name: 'Alex',
-          beneficiary_last_name: 'Rivera',
-          beneficiary_address1: '100 Innovation Way',
-          beneficiary_city: 'Anytown',
-          beneficiary_state: 'GA',
-          beneficiary_zip: '00000',
-        },
-      });
+      const gateway = await t.gateway(CHECK, rawCheckToBeneficiary('crash-1'));
       expect(gateway.status).toBe(500);
       expect(gateway.body).toMatchObject({ status: 500, data: {} });
     } finally {

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ingoPayCommon, rawCheckToBeneficiary } from '../fixtures/ingo-requests';
 import { anyString, JANE, NO_FAULTS, sleep, startSandbox, type TestSandbox } from './helpers';
 
 /** Injected request faults (INGO-API.md section 5), set through the admin API. */
@@ -8,30 +9,7 @@ const LIST = '/api/v4/user/get-all';
 const SEARCH = '/gateway/v1/biller/search';
 const CHECK = '/gateway/verify--check';
 
-const searchBody = () => ({
-  participant_id: 12345,
-  timestamp: Math.floor(Date.now() / 1000),
-  version: 11,
-  account: '12345678',
-});
-
-const checkBody = (uniqueId: string) => ({
-  participant_id: 12345,
-  timestamp: Math.floor(Date.now() / 1000),
-  version: 11,
-  participant_unique_id1: uniqueId,
-  account_type: 'CK',
-  recipient_is_beneficiary: 1,
-  beneficiary: {
-    beneficiary_account: '3000000038',
-    beneficiary_first_name: 'Alex',
-    beneficiary_last_name: 'Rivera',
-    beneficiary_address1: '100 Innovation Way',
-    beneficiary_city: 'Anytown',
-    beneficiary_state: 'GA',
-    beneficiary_zip: '00000',
-  },
-});
+const searchBody = () => ({ ...ingoPayCommon(), account: '12345678' });
 
 describe('sandbox request faults', () => {
   let t: TestSandbox;
@@ -105,9 +83,9 @@ describe('sandbox request faults', () => {
   it('lostResponseRate 1 on verify--check: a retry with the same id replays the token (101)', async () => {
     await t.admin('PUT', '/faults', { lostResponseRate: 1, paths: [CHECK] });
     const before = (await t.stats()).tokensIssued;
-    await expect(t.gateway(CHECK, checkBody('lost-check-1'))).rejects.toThrow();
+    await expect(t.gateway(CHECK, rawCheckToBeneficiary('lost-check-1'))).rejects.toThrow();
     await t.admin('PUT', '/faults', { lostResponseRate: 0 });
-    const retry = await t.gateway(CHECK, checkBody('lost-check-1'));
+    const retry = await t.gateway(CHECK, rawCheckToBeneficiary('lost-check-1'));
     expect(retry.body.status).toBe(101);
     expect(retry.body.data.customer_account_token).toEqual(anyString);
     expect((await t.stats()).tokensIssued).toBe(before + 1);
@@ -122,7 +100,7 @@ describe('sandbox request faults', () => {
     await t.admin('PUT', '/faults', { paths: ['/gateway/*'] });
     expect((await t.banking(CREATE, JANE)).status).toBe(200);
     expect((await t.gateway(SEARCH, searchBody())).body.status).toBe(500);
-    expect((await t.gateway(CHECK, checkBody('scoped-1'))).body.status).toBe(500);
+    expect((await t.gateway(CHECK, rawCheckToBeneficiary('scoped-1'))).body.status).toBe(500);
   });
 
   it('latencyMs delays the answer', async () => {

@@ -7,6 +7,7 @@ import type { WebhookDelivery } from '../../src/ingo/schemas/webhook';
 import type { FaultSettings } from '../../src/sandbox/faults';
 import type { SandboxOverrides } from '../../src/sandbox/options';
 import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox';
+import { applicantRequest } from '../fixtures/ingo-requests';
 
 /**
  * Test harness: the sandbox in-process on port 0 with tiny delays, requests signed with
@@ -254,17 +255,8 @@ export async function startReceiver(
   };
 }
 
-export const JANE = {
-  first_name: 'Jane',
-  last_name: 'Doe',
-  email: 'jane.doe@example.com',
-  phone_number: '5555550100',
-  address_one: '100 Main Street',
-  city: 'Anytown',
-  state: 'TX',
-  postal_code: '75001',
-  country: 'US',
-};
+/** Seed 000's applicant: the sandbox runs with uniqueEmails off, so every test may reuse her. */
+export const JANE = applicantRequest();
 
 /** Creates a user and returns its id. */
 export async function createUser(
@@ -287,14 +279,4 @@ export async function submitKyc(t: TestSandbox, userId: string, ssn: string) {
 export async function kycStatus(t: TestSandbox, userId: string): Promise<unknown> {
   const reply = await t.banking('/api/v4/user/check-verification-request', { user_id: userId });
   return reply.body.data.kyc_status;
-}
-
-/** Common IngoPay request fields, as the client fills them in. */
-export function gatewayCommon(participantId: number, uniqueId: string) {
-  return {
-    participant_id: participantId,
-    timestamp: Math.floor(Date.now() / 1000),
-    version: 11,
-    participant_unique_id1: uniqueId,
-  };
 }

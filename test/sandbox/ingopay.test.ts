@@ -4,20 +4,20 @@ import {
   billerSearchResponse,
   verifyBillpayResponse,
   verifyCheckResponse,
+  type VerifyCheckRequest,
 } from '../../src/ingo/schemas/ingopay';
+import { checkBeneficiary, ingoPayCommon } from '../fixtures/ingo-requests';
+import { seedVerifyBillpayRequest, seedVerifyCheckRequest } from '../fixtures/seed-examples';
 import { anyNumber, anyString, matching, startSandbox, type TestSandbox } from './helpers';
 
 /** IngoPay gateway: seeds 003 and 004, the status codes of INGO-API.md section 4. */
 
-const PARTICIPANT = 12345;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const US_DATE = /^\d{2}\/\d{2}\/\d{4}$/;
 
 function common(overrides: Record<string, unknown> = {}) {
   return {
-    participant_id: PARTICIPANT,
-    timestamp: Math.floor(Date.now() / 1000),
-    version: 11,
+    ...ingoPayCommon(),
     participant_unique_id1: randomUUID(),
     participant_unique_id2: randomUUID(),
     ...overrides,
@@ -26,56 +26,20 @@ function common(overrides: Record<string, unknown> = {}) {
 
 /** Seed 003's check request, with a fresh id and timestamp. */
 function checkRequest(
-  beneficiary: Record<string, unknown> = {},
+  beneficiary: Partial<VerifyCheckRequest['beneficiary']> = {},
   overrides: Record<string, unknown> = {},
 ) {
   return {
+    ...seedVerifyCheckRequest,
     ...common(),
-    account_type: 'CK',
-    recipient_is_beneficiary: 1,
-    recipient: {
-      recipient_line1: 'Ace Ventura',
-      recipient_address1: '100 Innovation Way',
-      recipient_address2: 'Apt 3',
-      recipient_city: 'Anytown',
-      recipient_state: 'GA',
-      recipient_zip: '00000',
-      recipient_phone: '5555550100',
-    },
-    beneficiary: {
-      beneficiary_account: '3000000038',
-      beneficiary_first_name: 'Alex',
-      beneficiary_last_name: 'Rivera',
-      beneficiary_address1: '100 Innovation Way',
-      beneficiary_address2: '',
-      beneficiary_city: 'Anytown',
-      beneficiary_state: 'GA',
-      beneficiary_zip: '00000',
-      beneficiary_phone: '5555550100',
-      ...beneficiary,
-    },
+    beneficiary: checkBeneficiary(beneficiary),
     ...overrides,
   };
 }
 
 /** Seed 004's bill pay request, with a fresh id and timestamp. */
 function billpayRequest(overrides: Record<string, unknown> = {}) {
-  return {
-    ...common(),
-    payee_id: '123457',
-    account_type: 'BP',
-    account: '12345678',
-    recipient_first_name: 'Alex',
-    recipient_last_name: 'Rivera',
-    recipient_address1: '100 Innovation Way',
-    recipient_address2: 'Apt 2',
-    recipient_city: 'Anytown',
-    recipient_state: 'GA',
-    recipient_zip: '00000',
-    recipient_phone: '1231231234',
-    amount: 1010.5,
-    ...overrides,
-  };
+  return { ...seedVerifyBillpayRequest, ...common(), ...overrides };
 }
 
 const CHECK = '/gateway/verify--check';
@@ -330,11 +294,7 @@ describe('sandbox IngoPay gateway', () => {
   });
 
   it('biller search filters the catalogue by account, amount and rail', async () => {
-    const base = {
-      participant_id: PARTICIPANT,
-      timestamp: Math.floor(Date.now() / 1000),
-      version: 11,
-    };
+    const base = ingoPayCommon();
     const seedAccount = await t.gateway(SEARCH, { ...base, account: '12345678', amount: 100 });
     expect(seedAccount.body.status).toBe(100);
     const billers = billerSearchResponse.parse(seedAccount.body.data);
