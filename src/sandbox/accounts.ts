@@ -15,11 +15,10 @@ const ACCOUNT_NUMBER_DIGITS = 10;
 const BANK_NAME = 'Sandbox Bank';
 
 function newAccountNumber(state: SandboxState): string {
-  const taken = new Set([...state.routableAccounts.values()].map((a) => a.accountNumber));
   for (;;) {
     let digits = String(randomInt(1, 10));
     while (digits.length < ACCOUNT_NUMBER_DIGITS) digits += String(randomInt(10));
-    if (!taken.has(digits)) return digits;
+    if (!state.hasAccountNumber(digits)) return digits;
   }
 }
 
@@ -42,8 +41,7 @@ export function issueRoutableAccount(
     routingNumber: randomRoutingNumber(),
     createdAt: now.toISOString(),
   };
-  state.routableAccounts.set(account.id, account);
-  state.accountsIssued += 1;
+  state.addRoutableAccount(account);
   return {
     routable_bank_account_id: account.id,
     account_number: account.accountNumber,

@@ -49,7 +49,10 @@ export type IngoPayAttempt =
 export class SandboxState {
   /** In creation order; listing reverses it for newest first. */
   readonly users = new Map<string, SandboxUser>();
+  /** Users by lowercase email, in creation order: get-all by email is the orchestrator's look-up. */
+  private readonly usersByEmail = new Map<string, SandboxUser[]>();
   readonly routableAccounts = new Map<string, RoutableAccount>();
+  private readonly accountNumbers = new Set<string>();
   /** By idempotent_key. */
   readonly linkedBankAccounts = new Map<string, LinkedBankAccount>();
   readonly payoutTokens = new Map<string, PayoutToken>();
@@ -70,13 +73,37 @@ export class SandboxState {
     return user;
   }
 
+  addUser(user: SandboxUser): void {
+    this.users.set(user.id, user);
+    const email = user.email.toLowerCase();
+    this.usersByEmail.set(email, [...(this.usersByEmail.get(email) ?? []), user]);
+    this.usersCreated += 1;
+  }
+
+  /** Users with this email (any case), oldest first. */
+  usersWithEmail(email: string): SandboxUser[] {
+    return this.usersByEmail.get(email.toLowerCase()) ?? [];
+  }
+
+  addRoutableAccount(account: RoutableAccount): void {
+    this.routableAccounts.set(account.id, account);
+    this.accountNumbers.add(account.accountNumber);
+    this.accountsIssued += 1;
+  }
+
+  hasAccountNumber(accountNumber: string): boolean {
+    return this.accountNumbers.has(accountNumber);
+  }
+
   countCall(path: string): void {
     this.calls.set(path, (this.calls.get(path) ?? 0) + 1);
   }
 
   reset(): void {
     this.users.clear();
+    this.usersByEmail.clear();
     this.routableAccounts.clear();
+    this.accountNumbers.clear();
     this.linkedBankAccounts.clear();
     this.payoutTokens.clear();
     this.ingoPayAttempts.clear();

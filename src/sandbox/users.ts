@@ -16,11 +16,7 @@ export function createUser(
   body: z.output<typeof createUserRequest>,
   options: { uniqueEmails: boolean; now: Date },
 ): Record<string, unknown> {
-  const email = body.email.toLowerCase();
-  if (
-    options.uniqueEmails &&
-    [...state.users.values()].some((u) => u.email.toLowerCase() === email)
-  ) {
+  if (options.uniqueEmails && state.usersWithEmail(body.email).length > 0) {
     throw new RequestError('duplicate', 'email already registered', { field: 'email' });
   }
   const user: SandboxUser = {
@@ -34,8 +30,7 @@ export function createUser(
     metaData: body.meta_data ?? [],
     createdAt: options.now.toISOString(),
   };
-  state.users.set(user.id, user);
-  state.usersCreated += 1;
+  state.addUser(user);
   return { user_id: user.id, kyc_status: user.kycStatus };
 }
 
@@ -53,12 +48,11 @@ export function listUsers(
 ): Record<string, unknown> {
   const page = query.page ?? 1;
   const perPage = query.per_page ?? DEFAULT_PER_PAGE;
-  const email = query.email?.toLowerCase();
-  const { search } = query;
-  const matching = [...state.users.values()]
-    .reverse()
-    .filter((user) => email === undefined || user.email.toLowerCase() === email)
-    .filter((user) => search === undefined || matchesSearch(user, search));
+  const { email, search } = query;
+  const candidates = email === undefined ? [...state.users.values()] : state.usersWithEmail(email);
+  const matching = candidates
+    .filter((user) => search === undefined || matchesSearch(user, search))
+    .reverse();
   return {
     items: matching.slice((page - 1) * perPage, page * perPage).map((user) => ({
       id: user.id,

@@ -141,6 +141,29 @@ describe('Banking client against Ingo variants', () => {
     }
   });
 
+  it("maps a server VALIDATION_ERROR (the sandbox's shape) with the fields it names", async () => {
+    // The client validates with the same schema first, so only a stricter Ingo answers this.
+    handler = (_req, _body, res) =>
+      json(res, 400, {
+        status: 'error',
+        message: 'request failed validation',
+        error: {
+          code: 'VALIDATION_ERROR',
+          details: { fields: [{ field: 'postal_code', message: 'must be a 5-digit ZIP' }] },
+        },
+      });
+    const error = await banking()
+      .checkVerificationRequest({ user_id: 'u' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IngoValidationError);
+    expect(error).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      httpStatus: 400,
+      fields: ['postal_code'],
+      retryable: false,
+    });
+  });
+
   it('classifies by HTTP status when there is no code, e.g. an HTML 502 from a proxy', async () => {
     handler = (_req, _body, res) => {
       res.writeHead(502, { 'content-type': 'text/html' });
@@ -257,6 +280,29 @@ describe('IngoPay client against gateway variants', () => {
     await expect(pay().searchBillers({ account: '12345678' })).rejects.toMatchObject({
       name: 'IngoProtocolError',
     });
+  });
+
+  it('maps the documented statuses the client itself never provokes: 400, 401, 402', async () => {
+    const cases: [number, string, string][] = [
+      [400, 'IngoValidationError', 'MISSING_PARAMETER'],
+      [401, 'IngoValidationError', 'INVALID_PARAMETER'],
+      [402, 'IngoAuthError', 'TIMESTAMP_SKEW'],
+    ];
+    for (const [status, name, code] of cases) {
+      handler = (_req, _body, res) =>
+        json(res, 200, {
+          status,
+          client_message: 'Rejected',
+          data: { fields: [{ field: 'account', message: 'x' }] },
+        });
+      await expect(pay().searchBillers({ account: '12345678' })).rejects.toMatchObject({
+        name,
+        code,
+        ingoPayStatus: status,
+        fields: ['account'],
+        retryable: false,
+      });
+    }
   });
 
   it('maps an unknown non-success status to a non-retryable decline with the number', async () => {
