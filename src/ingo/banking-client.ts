@@ -11,7 +11,7 @@ import {
   type IngoError,
   type IngoErrorInit,
 } from './errors';
-import { parseResponse, validateRequest } from './schema-checks';
+import { parseResponse, reportedFields, validateRequest } from './schema-checks';
 import {
   bankingErrorEnvelope,
   bankingSuccessEnvelope,
@@ -65,18 +65,6 @@ function classForStatus(status: number): new (init: IngoErrorInit) => IngoError 
   if (status >= 500) return IngoServerError;
   if (status >= 400) return IngoValidationError;
   return IngoProtocolError;
-}
-
-/** Field names from Ingo's `details`, when it lists them (`{fields:[{field}]}` or `{field:…}`). */
-function detailFields(details: unknown): string[] | undefined {
-  if (!details || typeof details !== 'object') return undefined;
-  const fields = (details as { fields?: unknown }).fields;
-  if (Array.isArray(fields)) {
-    return fields
-      .map((item) => (typeof item === 'string' ? item : (item as { field?: unknown })?.field))
-      .filter((field): field is string => typeof field === 'string');
-  }
-  return undefined;
 }
 
 /** The Banking Platform API (INGO-API.md section 2): every call signed, validated both ways. */
@@ -220,7 +208,7 @@ export class IngoBankingClient {
       code: code ?? (success ? 'RESPONSE_INVALID' : `HTTP_${response.status}`),
       httpStatus: response.status,
       ingoMessage: body.success ? body.data.message : undefined,
-      fields: body.success ? detailFields(body.data.details) : undefined,
+      fields: body.success ? reportedFields(body.data.details) : undefined,
     };
     const ErrorClass =
       (code && BANKING_ERROR_CLASSES[code]) ||

@@ -10,7 +10,7 @@ import {
   type IngoError,
   type IngoErrorInit,
 } from './errors';
-import { parseResponse, validateRequest } from './schema-checks';
+import { parseResponse, reportedFields, validateRequest } from './schema-checks';
 import {
   billerSearchRequest,
   billerSearchResponse,
@@ -61,14 +61,6 @@ function errorForStatus(status: number, init: Omit<IngoErrorInit, 'code'>): Ingo
   if (status === 1042) return new IngoDeclinedError(withCode('CHECK_DIGIT_FAILURE'));
   if (status >= 500 && status < 600) return new IngoServerError(withCode('SYSTEM_ERROR'));
   return new IngoDeclinedError(withCode(`STATUS_${status}`));
-}
-
-function dataFields(data: unknown): string[] | undefined {
-  const fields = (data as { fields?: unknown } | undefined)?.fields;
-  if (!Array.isArray(fields)) return undefined;
-  return fields
-    .map((item) => (typeof item === 'string' ? item : (item as { field?: unknown })?.field))
-    .filter((field): field is string => typeof field === 'string');
 }
 
 /** The IngoPay gateway (INGO-API.md section 4): biller search and payout-destination tokens. */
@@ -169,7 +161,7 @@ export class IngoPayClient {
       throw errorForStatus(status, {
         ...base,
         ingoMessage: message ?? undefined,
-        fields: dataFields(data),
+        fields: reportedFields(data),
       });
     }
     return {

@@ -37,3 +37,12 @@ export function parseResponse<S extends z.ZodType>(
     fields: issues.map((issue) => issue.field),
   });
 }
+
+/** Field names from an Ingo error's `fields` list (`[{field, message}]` or `[name]`), if it has one. */
+export function reportedFields(container: unknown): string[] | undefined {
+  const fields = (container as { fields?: unknown } | undefined)?.fields;
+  if (!Array.isArray(fields)) return undefined;
+  return fields
+    .map((item) => (typeof item === 'string' ? item : (item as { field?: unknown })?.field))
+    .filter((field): field is string => typeof field === 'string');
+}
