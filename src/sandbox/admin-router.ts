@@ -1,10 +1,10 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import { z } from 'zod';
 import { fieldIssues } from '../validation';
 import { replyBankingError } from './banking-envelope';
 import type { SandboxContext } from './context';
 import { faultsUpdate } from './faults';
-import { asRequestError, RequestError } from './request-error';
+import { refusalHandler, RequestError } from './request-error';
 
 /**
  * The sandbox's own admin API under `/_sandbox` (INGO-API.md section 5). Unsigned, which is why
@@ -121,10 +121,6 @@ export function adminRouter(context: SandboxContext, reset: () => void): Router 
     res.json({ reset: true });
   });
 
-  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const refusal = asRequestError(error, ADMIN_BODY_LIMIT_BYTES);
-    if (refusal.kind === 'internal') log.error({ err: error }, 'admin call crashed');
-    replyBankingError(res, refusal);
-  });
+  router.use(refusalHandler('admin', ADMIN_BODY_LIMIT_BYTES, log, replyBankingError));
   return router;
 }

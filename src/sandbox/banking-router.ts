@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
 import {
   checkVerificationRequest,
@@ -12,7 +12,7 @@ import { fieldIssues } from '../validation';
 import { issueRoutableAccount, saveBankAccount } from './accounts';
 import { replyBankingError, replyBankingSuccess } from './banking-envelope';
 import type { SandboxContext } from './context';
-import { asRequestError, RequestError } from './request-error';
+import { refusalHandler, RequestError } from './request-error';
 import { admitSignedRequest, requestPath } from './signed-request';
 import { createUser, listUsers } from './users';
 
@@ -65,12 +65,6 @@ export function bankingRouter(context: SandboxContext): Router {
     (body) => saveBankAccount(state, body, options.now()),
   );
 
-  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const refusal = asRequestError(error, options.bodyLimitBytes);
-    if (refusal.kind === 'internal') {
-      log.error({ err: error, path: requestPath(req) }, 'banking call crashed');
-    }
-    replyBankingError(res, refusal);
-  });
+  router.use(refusalHandler('banking', options.bodyLimitBytes, log, replyBankingError));
   return router;
 }

@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
 import {
   billerSearchRequest,
@@ -16,8 +16,8 @@ import {
   verifyCheck,
   type GatewayOutcome,
 } from './payout-destinations';
-import { asRequestError } from './request-error';
-import { admitSignedRequest, requestPath } from './signed-request';
+import { refusalHandler } from './request-error';
+import { admitSignedRequest } from './signed-request';
 
 /**
  * The IngoPay gateway (INGO-API.md section 4). After admission every answer is HTTP 200 and the
@@ -138,12 +138,6 @@ export function ingoPayRouter(context: SandboxContext): Router {
     verifyBillpay(state, body, options.now()),
   );
 
-  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const refusal = asRequestError(error, options.bodyLimitBytes);
-    if (refusal.kind === 'internal') {
-      log.error({ err: error, path: requestPath(req) }, 'gateway call crashed');
-    }
-    replyIngoPayError(res, refusal);
-  });
+  router.use(refusalHandler('gateway', options.bodyLimitBytes, log, replyIngoPayError));
   return router;
 }

@@ -1,3 +1,6 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+
 /**
  * Why the sandbox refused a call, independent of the API that answers: the Banking Platform and the
  * IngoPay gateway each turn it into their own envelope (banking-envelope.ts, ingopay-envelope.ts).
@@ -54,4 +57,23 @@ export function asRequestError(error: unknown, bodyLimitBytes: number): RequestE
     });
   }
   return new RequestError('internal', 'internal error');
+}
+
+/**
+ * The last handler of each router: a refusal is answered in that API's own envelope, and only a
+ * crash is logged (with the path, never the body).
+ */
+export function refusalHandler(
+  what: string,
+  bodyLimitBytes: number,
+  log: Logger,
+  reply: (res: Response, refusal: RequestError) => void,
+): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const refusal = asRequestError(error, bodyLimitBytes);
+    if (refusal.kind === 'internal') {
+      log.error({ err: error, path: req.originalUrl.split('?')[0] }, `${what} call crashed`);
+    }
+    reply(res, refusal);
+  };
 }

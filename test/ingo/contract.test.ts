@@ -21,6 +21,7 @@ import {
 import type { CreateUserRequest } from '../../src/ingo/schemas/banking';
 import type { VerifyBillpayRequest, VerifyCheckRequest } from '../../src/ingo/schemas/ingopay';
 import { createSandbox, type RunningSandbox } from '../../src/sandbox/sandbox';
+import type { Stats } from '../sandbox/helpers';
 import { applicantRequest, billpayRawFields, checkToBeneficiary } from '../fixtures/ingo-requests';
 
 /**
@@ -63,12 +64,6 @@ async function admin(method: string, adminPath: string, body?: unknown): Promise
   return response.json();
 }
 
-interface Stats {
-  usersCreated: number;
-  accountsIssued: number;
-  bankAccountsLinked: number;
-  tokensIssued: number;
-}
 const stats = () => admin('GET', '/stats') as Promise<Stats>;
 
 let emailCounter = 0;

@@ -7,6 +7,7 @@ import type { WebhookDelivery } from '../../src/ingo/schemas/webhook';
 import type { FaultSettings } from '../../src/sandbox/faults';
 import type { SandboxOverrides } from '../../src/sandbox/options';
 import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox';
+import type { WebhookStats } from '../../src/sandbox/webhooks';
 import { applicantRequest } from '../fixtures/ingo-requests';
 
 /**
@@ -86,14 +87,7 @@ export interface Stats {
   bankAccountsLinked: number;
   tokensIssued: number;
   calls: Record<string, number>;
-  webhooks: {
-    sent: number;
-    delivered: number;
-    failed: number;
-    pending: number;
-    dropped: number;
-    attempts: number;
-  };
+  webhooks: WebhookStats;
 }
 
 export const silentLogger = pino({ level: 'silent' });
