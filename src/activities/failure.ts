@@ -1,0 +1,66 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { IngoNetworkError, IngoRateLimitError, isIngoError, type IngoError } from '../ingo';
+import { INGO_OUTCOME_UNKNOWN } from '../workflows/failure-types';
+
+/** What an operator sees of an Ingo error: the same for every step, never request data. */
+export interface IngoFailureDetails {
+  operation: string;
+  code: string;
+  httpStatus?: number;
+  ingoPayStatus?: number;
+  fields: string[];
+}
+
+function details(error: IngoError): IngoFailureDetails {
+  return {
+    operation: error.operation,
+    code: error.code,
+    httpStatus: error.httpStatus,
+    ingoPayStatus: error.ingoPayStatus,
+    fields: error.fields,
+  };
+}
+
+/**
+ * An Ingo error as a Temporal failure: the type is the error class's name, so retry policies list
+ * names (`NON_RETRYABLE_INGO_ERRORS`); `Retry-After` becomes the next retry's delay.
+ */
+function toFailure(error: IngoError): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: error.name,
+    message: error.message,
+    details: [details(error)],
+    nextRetryDelay: error instanceof IngoRateLimitError ? error.retryAfterMs : undefined,
+  });
+}
+
+/** Runs one Ingo call, turning its errors into failures the workflow can classify. */
+export async function ingoCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw isIngoError(error) ? toFailure(error) : error;
+  }
+}
+
+/**
+ * For calls Ingo does not deduplicate: an answer lost after the request was sent is an unknown
+ * outcome, which no retry may paper over.
+ */
+export async function nonIdempotentIngoCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof IngoNetworkError && error.maybeCommitted) {
+      throw ApplicationFailure.create({
+        type: INGO_OUTCOME_UNKNOWN,
+        message:
+          `${error.message}; the request was sent and may have been carried out at Ingo. ` +
+          'Check at Ingo before retrying this step.',
+        details: [details(error)],
+        nonRetryable: true,
+      });
+    }
+    throw isIngoError(error) ? toFailure(error) : error;
+  }
+}

@@ -1,0 +1,152 @@
+import {
+  condition,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { OnboardingActivities } from '../activities';
+import type { KycStatus } from '../ingo/schemas/fields';
+import type { KycWebhookEvent } from '../ingo/schemas/webhook';
+import { ingoActivityOptions } from './activity-options';
+import {
+  kycProgressQuery,
+  kycResultSignal,
+  kycStatusChangedSignal,
+  type KycDecisionSource,
+  type KycProgress,
+  type KycReviewSummary,
+} from './messages';
+import type { KycData, Timing } from './onboarding-input';
+import { IngoUserIdKey, KycStatusKey } from './search-attributes';
+
+export interface KycReviewInput {
+  ingoUserId: string;
+  kyc: KycData;
+  /**
+   * False when an earlier review of this user already submitted this data (an operator retry
+   * after the deadline): the review is then looked up and waited for, not restarted.
+   */
+  submit: boolean;
+  /** Event ids earlier reviews of this user consumed, so their late duplicates change nothing. */
+  seenEventIds: string[];
+  timing: Timing;
+}
+
+export interface KycOutcome extends KycReviewSummary {
+  kycStatus: KycStatus;
+  /** False when the deadline passed with the review still open. */
+  decided: boolean;
+  reasons: string[];
+  reasonCodes: string[];
+  seenEventIds: string[];
+}
+
+/** Bounds what travels to the next review; ids older than this are long past redelivery. */
+const MAX_REMEMBERED_EVENTS = 100;
+
+const isFinal = (status: KycStatus) => status === 'verified' || status === 'failed';
+
+/**
+ * One KYC review of one Ingo user, as child workflow `kyc-<ingoUserId>`: submit, then wait for
+ * the `kycResult` signal (the webhook) and fall back to polling when none comes. A signal only
+ * wakes the review up: Ingo's API decides. Duplicate and stale signals change nothing.
+ */
+export async function kycReview(input: KycReviewInput): Promise<KycOutcome> {
+  const { ingoUserId, timing } = input;
+  const { submitKyc, checkKyc } = proxyActivities<OnboardingActivities>(
+    ingoActivityOptions(timing),
+  );
+
+  const seen = new Set(input.seenEventIds);
+  const inbox: KycWebhookEvent[] = [];
+  /** The latest event claiming each status, for the reasons behind a confirmed decision. */
+  const claims = new Map<KycStatus, KycWebhookEvent>();
+  const deadline = Date.now() + timing.kycDeadline;
+  let kycStatus: KycStatus = 'not_started';
+  let polls = 0;
+  let signals = 0;
+  let duplicateSignals = 0;
+
+  setHandler(kycResultSignal, (event) => {
+    signals += 1;
+    if (event.userId !== ingoUserId) {
+      log.warn('KYC event for another user ignored', { eventId: event.eventId });
+      return;
+    }
+    if (seen.has(event.eventId)) {
+      duplicateSignals += 1;
+      return;
+    }
+    seen.add(event.eventId);
+    inbox.push(event);
+  });
+  setHandler(kycProgressQuery, (): KycProgress => ({
+    ingoUserId,
+    kycStatus,
+    polls,
+    signals,
+    duplicateSignals,
+    deadline: new Date(deadline).toISOString(),
+  }));
+
+  const { parent } = workflowInfo();
+  const record = async (status: KycStatus, waiting: string) => {
+    if (status !== kycStatus && parent) {
+      await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(
+        kycStatusChangedSignal,
+        status,
+      );
+    }
+    kycStatus = status;
+    upsertSearchAttributes([{ key: KycStatusKey, value: status }]);
+    setCurrentDetails(
+      `**KYC review** of Ingo user \`${ingoUserId}\`: **${status}**. ${waiting}\n\n` +
+        `Polls: ${polls}. Webhook signals: ${signals} (${duplicateSignals} duplicates). ` +
+        `Deadline: ${new Date(deadline).toISOString()}.`,
+    );
+  };
+  const outcome = (decidedBy?: KycDecisionSource): KycOutcome => ({
+    kycStatus,
+    decided: isFinal(kycStatus),
+    decidedBy,
+    reasons: claims.get(kycStatus)?.reasons ?? [],
+    reasonCodes: claims.get(kycStatus)?.reasonCodes ?? [],
+    seenEventIds: [...seen].slice(-MAX_REMEMBERED_EVENTS),
+    polls,
+    signals,
+    duplicateSignals,
+  });
+
+  upsertSearchAttributes([{ key: IngoUserIdKey, value: ingoUserId }]);
+  let status = input.submit ? 'not_started' : (await checkKyc({ ingoUserId })).kycStatus;
+  let source: KycDecisionSource = 'poll';
+  if (status === 'not_started') {
+    status = (await submitKyc({ ingoUserId, ...input.kyc })).kycStatus;
+    source = 'submission';
+  }
+  await record(status, 'Waiting for the webhook.');
+  if (isFinal(status)) return outcome(source);
+
+  let interval = timing.kycPollInterval;
+  let nextPollAt = Date.now() + timing.kycGracePeriod;
+  for (;;) {
+    const wakeAt = Math.min(nextPollAt, deadline);
+    const signalled = await condition(() => inbox.length > 0, Math.max(wakeAt - Date.now(), 1));
+    source = signalled ? 'webhook' : 'poll';
+    for (const event of inbox.splice(0)) claims.set(event.kycStatus, event);
+    if (!signalled) {
+      polls += 1;
+      nextPollAt = Date.now() + interval;
+      interval = Math.min(interval * 2, timing.kycMaxPollInterval);
+    }
+
+    const confirmed = (await checkKyc({ ingoUserId })).kycStatus;
+    await record(confirmed, `Next poll at ${new Date(Math.min(nextPollAt, deadline)).toISOString()}.`);
+    if (isFinal(confirmed)) return outcome(source);
+    if (Date.now() >= deadline) return outcome();
+  }
+}

@@ -1,0 +1,406 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  condition,
+  executeChild,
+  isCancellation,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  TemporalFailure,
+  TimeoutFailure,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { OnboardingActivities } from '../activities';
+import { RETRYABLE_INGO_ERRORS } from '../ingo/errors';
+import { fieldIssues } from '../validation';
+import { ingoActivityOptions, singleAttemptActivityOptions } from './activity-options';
+import {
+  INGO_OUTCOME_UNKNOWN,
+  INVALID_KYC_DATA,
+  INVALID_ONBOARDING_INPUT,
+  KYC_DEADLINE_EXCEEDED,
+  NOT_ALLOWED_NOW,
+} from './failure-types';
+import { bankAccountLinkKey, kycWorkflowId, onboardingWorkflowId, payoutUniqueId } from './ids';
+import { kycReview, type KycOutcome } from './kyc-review';
+import {
+  kycStatusChangedSignal,
+  resubmitKycUpdate,
+  retryUpdate,
+  statusQuery,
+  type OnboardingResult,
+  type OnboardingStatus,
+  type OnboardingStatusView,
+  type OnboardingStep,
+  type RetryRequest,
+  type StepError,
+} from './messages';
+import {
+  kycData,
+  onboardingInput,
+  type KycData,
+  type OnboardingInput,
+  type OnboardingRequest,
+  type Timing,
+} from './onboarding-input';
+import {
+  IngoUserIdKey,
+  KycStatusKey,
+  OnboardingStatusKey,
+  OnboardingStepKey,
+} from './search-attributes';
+
+/**
+ * One onboarding per signup, as workflow `onboarding-<signupId>`: Ingo user (exactly once), KYC
+ * (child workflow), routable account (at most once), then the optional linked account and payout
+ * tokens. A step that keeps failing parks the onboarding in `needs_attention` until an operator
+ * retries it or cancels; nothing is lost meanwhile.
+ *
+ * Released code: change it only behind `patched()`; test/onboarding/replay.test.ts replays the
+ * committed histories to catch a change that would break running onboardings.
+ */
+export async function onboarding(request: OnboardingRequest): Promise<OnboardingResult> {
+  const input = validate(request);
+  const { timing, applicant } = input;
+  const onboardingId = workflowInfo().workflowId;
+  const activities = proxyActivities<OnboardingActivities>(ingoActivityOptions(timing));
+  const { issueRoutableAccount } = proxyActivities<OnboardingActivities>(
+    singleAttemptActivityOptions(timing),
+  );
+
+  const state: OnboardingStatusView = {
+    signupId: input.signupId,
+    status: 'in_progress',
+    step: 'create_user',
+    kycStatus: 'not_started',
+    attempts: {},
+    kycSubmissions: 0,
+  };
+  let retryRequested = false;
+  let resubmission: KycData | undefined;
+
+  const publish = () => {
+    upsertSearchAttributes([
+      { key: OnboardingStatusKey, value: state.status },
+      { key: OnboardingStepKey, value: state.step },
+      { key: KycStatusKey, value: state.kycStatus },
+      ...(state.ingoUserId ? [{ key: IngoUserIdKey, value: state.ingoUserId }] : []),
+    ]);
+    setCurrentDetails(details(state));
+  };
+  const refuse = (message: string) =>
+    ApplicationFailure.create({ type: NOT_ALLOWED_NOW, message, nonRetryable: true });
+
+  setHandler(statusQuery, () => state);
+  setHandler(kycStatusChangedSignal, (kycStatus) => {
+    state.kycStatus = kycStatus;
+    publish();
+  });
+  setHandler(
+    retryUpdate,
+    () => {
+      retryRequested = true;
+      return { step: state.step, attempt: (state.attempts[state.step] ?? 0) + 1 };
+    },
+    {
+      validator: (request: RetryRequest | undefined) => {
+        if (state.status !== 'needs_attention' || retryRequested) {
+          throw refuse(`nothing to retry: the onboarding is ${state.status}`);
+        }
+        if (request?.step !== undefined && request.step !== state.step) {
+          throw refuse(`the step waiting for a retry is ${state.step}, not ${request.step}`);
+        }
+      },
+    },
+  );
+  setHandler(
+    resubmitKycUpdate,
+    (data) => {
+      resubmission = kycData.parse(data);
+      return { submission: state.kycSubmissions + 1 };
+    },
+    {
+      validator: (data) => {
+        if (state.status !== 'awaiting_kyc_resubmission' || resubmission) {
+          throw refuse(
+            `KYC data can be resubmitted only after a failed review, not while the onboarding is ${state.status}`,
+          );
+        }
+        const parsed = kycData.safeParse(data);
+        if (!parsed.success) {
+          const issues = fieldIssues(parsed.error);
+          throw ApplicationFailure.create({
+            type: INVALID_KYC_DATA,
+            message: `invalid KYC data: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
+            details: [issues],
+            nonRetryable: true,
+          });
+        }
+      },
+    },
+  );
+
+  /** Runs a step until it succeeds, parking in `needs_attention` after each final failure. */
+  async function runStep<T>(step: OnboardingStep, run: () => Promise<T>): Promise<T> {
+    for (;;) {
+      state.step = step;
+      state.attempts[step] = (state.attempts[step] ?? 0) + 1;
+      state.status = 'in_progress';
+      publish();
+      try {
+        return await run();
+      } catch (error) {
+        if (isCancellation(error) || !(error instanceof TemporalFailure)) throw error;
+        state.lastError = describeFailure(step, error);
+        state.status = 'needs_attention';
+        publish();
+        log.warn('onboarding step needs attention', { step, type: state.lastError.type });
+        await condition(() => retryRequested);
+        retryRequested = false;
+      }
+    }
+  }
+
+  /** KYC reviews until one is verified, or a failure is final (no corrected data in time). */
+  async function verifyIdentity(ingoUserId: string): Promise<KycOutcome> {
+    let kyc: KycData = { ssn: applicant.ssn, dateOfBirth: applicant.dateOfBirth };
+    let submit = true;
+    let seenEventIds: string[] = [];
+    for (;;) {
+      if (submit) state.kycSubmissions += 1;
+      const review = await runStep('kyc', async () => {
+        try {
+          const outcome = await executeChild(kycReview, {
+            workflowId: kycWorkflowId(ingoUserId),
+            args: [{ ingoUserId, kyc, submit, seenEventIds, timing }],
+            staticSummary: `KYC review for ${onboardingId}`,
+          });
+          submit = false;
+          seenEventIds = outcome.seenEventIds;
+          state.kycStatus = outcome.kycStatus;
+          const { decidedBy, polls, signals, duplicateSignals } = outcome;
+          state.lastKycReview = { decidedBy, polls, signals, duplicateSignals };
+          if (!outcome.decided) {
+            throw ApplicationFailure.create({
+              type: KYC_DEADLINE_EXCEEDED,
+              message: `Ingo did not decide the KYC review in time (still ${outcome.kycStatus}); retry to keep waiting`,
+              nonRetryable: true,
+            });
+          }
+          return outcome;
+        } catch (error) {
+          // Unless the submission itself failed, the review exists: a retry waits for it.
+          if (!failedIn(error, 'submitKyc')) submit = false;
+          throw error;
+        }
+      });
+      state.kycStatus = review.kycStatus;
+      if (review.kycStatus === 'verified') return review;
+
+      state.kycReasons = review.reasons;
+      state.status = 'awaiting_kyc_resubmission';
+      state.resubmitBy = new Date(Date.now() + timing.kycResubmitWindow).toISOString();
+      publish();
+      const corrected = await condition(() => resubmission !== undefined, timing.kycResubmitWindow);
+      state.resubmitBy = undefined;
+      if (!corrected) return review;
+      kyc = resubmission!;
+      resubmission = undefined;
+      submit = true;
+    }
+  }
+
+  const finish = (result: OnboardingResult): OnboardingResult => {
+    state.result = result;
+    state.step = 'done';
+    state.status = result.outcome;
+    publish();
+    return result;
+  };
+
+  try {
+    const { ssn: _ssn, dateOfBirth: _dateOfBirth, ...profile } = applicant;
+    const user = await runStep('create_user', () =>
+      activities.ensureIngoUser({ onboardingId, applicant: profile }),
+    );
+    const ingoUserId = user.ingoUserId;
+    state.ingoUserId = ingoUserId;
+
+    const kyc = await verifyIdentity(ingoUserId);
+    if (kyc.kycStatus !== 'verified') {
+      return finish({
+        outcome: 'kyc_failed',
+        signupId: input.signupId,
+        ingoUserId,
+        kycStatus: 'failed',
+        reasons: kyc.reasons,
+        reasonCodes: kyc.reasonCodes,
+      });
+    }
+
+    const routableAccount = await runStep('issue_account', () =>
+      retryWhileNothingHappened(() => issueRoutableAccount({ ingoUserId }), timing),
+    );
+
+    const { bankAccount, payouts } = input;
+    const linkedBankAccount =
+      bankAccount &&
+      (await runStep('link_bank_account', () =>
+        activities.linkBankAccount({
+          ingoUserId,
+          idempotentKey: bankAccountLinkKey(onboardingId),
+          firstName: bankAccount.holderFirstName ?? applicant.firstName,
+          lastName: bankAccount.holderLastName ?? applicant.lastName,
+          accountNumber: bankAccount.accountNumber,
+          routingNumber: bankAccount.routingNumber,
+        }),
+      ));
+    const checkByMail =
+      payouts?.checkByMail &&
+      (await runStep('tokenize_check', () =>
+        activities.tokenizeCheck({
+          uniqueId: payoutUniqueId(onboardingId, 'check'),
+          checkByMail: payouts.checkByMail!,
+        }),
+      ));
+    const billPay =
+      payouts?.billPay &&
+      (await runStep('tokenize_bill_pay', () =>
+        activities.tokenizeBillPay({
+          uniqueId: payoutUniqueId(onboardingId, 'bill-pay'),
+          billPay: payouts.billPay!,
+          holder: profile,
+        }),
+      ));
+
+    return finish({
+      outcome: 'completed',
+      signupId: input.signupId,
+      ingoUserId,
+      kycStatus: 'verified',
+      routableAccount,
+      linkedBankAccount,
+      payoutTokens: { checkByMail, billPay },
+    });
+  } catch (error) {
+    if (isCancellation(error)) {
+      state.status = 'cancelled';
+      publish();
+    }
+    throw error;
+  }
+}
+
+/** The input as the workflow runs it, or a non-retryable failure naming every bad field. */
+function validate(request: OnboardingRequest): OnboardingInput {
+  const parsed = onboardingInput.safeParse(request);
+  if (!parsed.success) {
+    const issues = fieldIssues(parsed.error);
+    throw ApplicationFailure.create({
+      type: INVALID_ONBOARDING_INPUT,
+      message: `invalid onboarding input: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
+      details: [issues],
+      nonRetryable: true,
+    });
+  }
+  const expectedId = onboardingWorkflowId(parsed.data.signupId);
+  if (workflowInfo().workflowId !== expectedId) {
+    throw ApplicationFailure.create({
+      type: INVALID_ONBOARDING_INPUT,
+      message: `an onboarding for signup ${parsed.data.signupId} must run as workflow ${expectedId}`,
+      nonRetryable: true,
+    });
+  }
+  return parsed.data;
+}
+
+/**
+ * Retries a call Ingo does not deduplicate only when the failure proves nothing was done (the
+ * Ingo client's retryable classes: a 5xx, a rate limit, a connection never made). A timeout means
+ * the worker lost track of a call that may have been carried out: that is for an operator.
+ */
+async function retryWhileNothingHappened<T>(call: () => Promise<T>, timing: Timing): Promise<T> {
+  let delay = timing.retryInitialInterval;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      const cause = error instanceof ActivityFailure ? error.cause : undefined;
+      if (cause instanceof TimeoutFailure) {
+        throw ApplicationFailure.create({
+          type: INGO_OUTCOME_UNKNOWN,
+          message:
+            `${(error as ActivityFailure).activityType} did not finish (${cause.timeoutType}): ` +
+            'the call may have been carried out at Ingo. Check at Ingo before retrying this step.',
+          nonRetryable: true,
+        });
+      }
+      const harmless =
+        cause instanceof ApplicationFailure && RETRYABLE_INGO_ERRORS.includes(cause.type ?? '');
+      if (!harmless || attempt >= timing.retryMaxAttempts) throw error;
+      await sleep(cause.nextRetryDelay ?? delay);
+      delay = Math.min(delay * 2, timing.retryMaxInterval);
+    }
+  }
+}
+
+/** Whether a child's failure came from the named activity. */
+function failedIn(error: unknown, activityType: string): boolean {
+  const cause = error instanceof ChildWorkflowFailure ? error.cause : undefined;
+  return cause instanceof ActivityFailure && cause.activityType === activityType;
+}
+
+/** The innermost failure of a step, as an operator reads it. */
+function describeFailure(step: OnboardingStep, error: TemporalFailure): StepError {
+  let cause: Error = error;
+  while (
+    (cause instanceof ActivityFailure || cause instanceof ChildWorkflowFailure) &&
+    cause.cause
+  ) {
+    cause = cause.cause;
+  }
+  const at = new Date().toISOString();
+  if (cause instanceof ApplicationFailure) {
+    const detail = (cause.details?.[0] ?? {}) as { code?: unknown; fields?: unknown };
+    return {
+      step,
+      type: cause.type ?? 'Error',
+      message: cause.message,
+      code: typeof detail.code === 'string' ? detail.code : undefined,
+      fields: Array.isArray(detail.fields) ? detail.fields.map(String) : undefined,
+      at,
+    };
+  }
+  if (cause instanceof TimeoutFailure) {
+    return { step, type: 'Timeout', message: `timed out (${cause.timeoutType})`, at };
+  }
+  return { step, type: cause.name, message: cause.message, at };
+}
+
+const STATUS_TEXT: Record<OnboardingStatus, string> = {
+  in_progress: 'in progress',
+  awaiting_kyc_resubmission: 'KYC failed: waiting for corrected data (`resubmitKyc` update)',
+  needs_attention: 'needs attention: fix the cause, then send the `retry` update, or cancel',
+  completed: 'completed',
+  kyc_failed: 'ended: KYC failed',
+  cancelled: 'cancelled',
+};
+
+/** Markdown for the Temporal UI's "current details": what an operator needs at a glance. */
+function details(state: OnboardingStatusView): string {
+  const lines = [
+    `**Onboarding ${STATUS_TEXT[state.status]}**`,
+    `Step: \`${state.step}\` (run ${state.attempts[state.step] ?? 0})`,
+    `Ingo user: ${state.ingoUserId ? `\`${state.ingoUserId}\`` : 'not created yet'}; KYC: ${state.kycStatus}`,
+  ];
+  if (state.resubmitBy) lines.push(`Resubmission window closes ${state.resubmitBy}`);
+  if (state.status === 'needs_attention' && state.lastError) {
+    lines.push(`Last error (${state.lastError.type}): ${state.lastError.message}`);
+  }
+  return lines.join('\n\n');
+}

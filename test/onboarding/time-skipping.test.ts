@@ -1,0 +1,225 @@
+// The onboarding's long waits on the time-skipping test server: days of KYC review, polling
+// back-off, deadlines and resubmission windows pass in seconds. Activities are the real ones,
+// against the real sandbox over HTTP; KYC scenarios are chosen by SSN (docs/SANDBOX.md).
+
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kycWorkflowId } from '../../src/workflows/ids';
+import {
+  kycProgressQuery,
+  kycResultSignal,
+  resubmitKycUpdate,
+  retryUpdate,
+} from '../../src/workflows/messages';
+import { OnboardingStatusKey } from '../../src/workflows/search-attributes';
+import { until } from '../sandbox/helpers';
+import { signup, startHarness, type Harness, type OnboardingHandle } from './harness';
+
+describe('onboarding on the time-skipping server', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness('time-skipping');
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  /** Waits until the KYC review is in progress at Ingo, with its child workflow running. */
+  async function inReview(handle: OnboardingHandle) {
+    const status = await h.waitFor(handle, (s) => s.step === 'kyc' && s.kycSubmissions > 0);
+    const review = h.env.client.workflow.getHandle(kycWorkflowId(status.ingoUserId!));
+    await until(async () => {
+      try {
+        return (await review.query(kycProgressQuery)).kycStatus === 'in_review';
+      } catch {
+        return false;
+      }
+    }, 10_000);
+    return { status, review, ingoUserId: status.ingoUserId! };
+  }
+
+  it('completes when the KYC webhook arrives, confirmed against the API', async () => {
+    const handle = await h.start(signup({ ssnLast4: '2222' }));
+    const { ingoUserId, review } = await inReview(handle);
+    expect((await h.status(handle)).kycStatus).toBe('in_review');
+    await expect(
+      handle.executeUpdate(resubmitKycUpdate, {
+        args: [{ ssn: '123454444', dateOfBirth: '1990-01-01' }],
+      }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(handle.executeUpdate(retryUpdate, { args: [{}] })).rejects.toThrow(
+      WorkflowUpdateFailedError,
+    );
+
+    const decided = await h.sandbox.admin('POST', `/kyc/${ingoUserId}/decision`, {
+      status: 'verified',
+    });
+    expect(decided.status).toBe(200);
+    // Time skips only while the test awaits a result: let the webhook land first.
+    await until(async () => (await review.query(kycProgressQuery)).signals === 1, 10_000);
+
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'completed', ingoUserId, kycStatus: 'verified' });
+    const status = await h.status(handle);
+    expect(status).toMatchObject({ status: 'completed', step: 'done', kycStatus: 'verified' });
+    expect(status.lastKycReview).toMatchObject({ decidedBy: 'webhook', polls: 0 });
+  });
+
+  it('polls Ingo when no webhook ever comes, and finds the decision', async () => {
+    const handle = await h.start(signup({ ssnLast4: '1111' }));
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
+    const status = await h.status(handle);
+    expect(status.lastKycReview?.decidedBy).toBe('poll');
+    expect(status.lastKycReview?.polls).toBeGreaterThanOrEqual(1);
+    expect(status.lastKycReview?.signals).toBe(0);
+  });
+
+  it('parks at the KYC deadline, and completes when an operator retries after Ingo decided', async () => {
+    const handle = await h.start(
+      signup({
+        ssnLast4: '2222',
+        timing: { kycDeadline: '2 days', kycMaxPollInterval: '6 hours' },
+      }),
+    );
+    const { ingoUserId } = await inReview(handle);
+    await h.env.sleep('3 days');
+
+    const parked = await h.waitFor(handle, (s) => s.status === 'needs_attention');
+    expect(parked).toMatchObject({
+      step: 'kyc',
+      kycStatus: 'in_review',
+      lastError: { step: 'kyc', type: 'KycDeadlineExceeded' },
+    });
+    const review = await h.env.client.workflow.getHandle(kycWorkflowId(ingoUserId)).describe();
+    expect(review.status.name).toBe('COMPLETED');
+
+    await h.sandbox.admin('POST', `/kyc/${ingoUserId}/decision`, { status: 'verified' });
+    await expect(
+      handle.executeUpdate(retryUpdate, { args: [{ step: 'issue_account' }] }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    expect(await handle.executeUpdate(retryUpdate, { args: [{ step: 'kyc' }] })).toEqual({
+      step: 'kyc',
+      attempt: 2,
+    });
+
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
+    const status = await h.status(handle);
+    expect(status.attempts).toMatchObject({ create_user: 1, kyc: 2, issue_account: 1 });
+    expect(status.kycSubmissions).toBe(1);
+    const polls = status.lastKycReview!.polls;
+    expect(polls).toBeLessThanOrEqual(1);
+    const stats = await h.sandbox.stats();
+    expect(stats.calls['/api/v4/user/send-verification-request']).toBeGreaterThanOrEqual(1);
+  });
+
+  it('ends kyc_failed when a failed review gets no corrected data within the window', async () => {
+    const handle = await h.start(
+      signup({ ssnLast4: '0000', timing: { kycResubmitWindow: '2 days' } }),
+    );
+    await h.waitFor(handle, (s) => s.status === 'awaiting_kyc_resubmission');
+    const result = await handle.result();
+    expect(result).toMatchObject({
+      outcome: 'kyc_failed',
+      kycStatus: 'failed',
+      reasonCodes: ['ID_MISMATCH'],
+    });
+    const status = await h.status(handle);
+    expect(status).toMatchObject({ status: 'kyc_failed', step: 'done' });
+    const described = await handle.describe();
+    expect(described.typedSearchAttributes.get(OnboardingStatusKey)).toBe('kyc_failed');
+  });
+
+  it('takes corrected KYC data after a failure (validated), and completes once verified', async () => {
+    const handle = await h.start(signup({ ssnLast4: '0000' }));
+    const failed = await h.waitFor(handle, (s) => s.status === 'awaiting_kyc_resubmission');
+    expect(failed.kycReasons).toEqual([expect.any(String)]);
+
+    const error = await handle
+      .executeUpdate(resubmitKycUpdate, { args: [{ ssn: '12-34', dateOfBirth: '2190-01-01' }] })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (error as WorkflowUpdateFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect((cause as ApplicationFailure).type).toBe('InvalidKycData');
+    expect(cause?.message).toMatch(/ssn/);
+    expect(cause?.message).toMatch(/dateOfBirth/);
+    expect(cause?.message).not.toMatch(/12-34/);
+
+    const accepted = await handle.executeUpdate(resubmitKycUpdate, {
+      args: [{ ssn: '123454444', dateOfBirth: '1990-04-21' }],
+    });
+    expect(accepted).toEqual({ submission: 2 });
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
+    expect((await h.status(handle)).kycSubmissions).toBe(2);
+  });
+
+  it('ignores duplicate, stale and foreign KYC signals; only the API decides', async () => {
+    const handle = await h.start(signup({ ssnLast4: '2222' }));
+    const { review, ingoUserId } = await inReview(handle);
+    const event = (eventId: string, kycStatus: 'verified' | 'failed', userId = ingoUserId) => ({
+      eventId,
+      eventType:
+        kycStatus === 'verified' ? ('user.kyc.success' as const) : ('user.kyc.failed' as const),
+      userId,
+      kycStatus,
+      reasons: [],
+      reasonCodes: [],
+    });
+
+    // A "failed" that Ingo's API does not confirm (stale, or out of order) changes nothing.
+    await review.signal(kycResultSignal, event('inn_whe_stale000000000000000001', 'failed'));
+    await review.signal(kycResultSignal, event('inn_whe_stale000000000000000001', 'failed'));
+    await review.signal(
+      kycResultSignal,
+      event('inn_whe_other000000000000000001', 'verified', 'user-x'),
+    );
+    await until(async () => (await review.query(kycProgressQuery)).signals === 3, 10_000);
+    const progress = await review.query(kycProgressQuery);
+    expect(progress).toMatchObject({ kycStatus: 'in_review', duplicateSignals: 1 });
+    expect((await h.status(handle)).status).toBe('in_progress');
+
+    await h.sandbox.admin('POST', `/kyc/${ingoUserId}/decision`, { status: 'verified' });
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
+    expect((await h.status(handle)).lastKycReview).toMatchObject({
+      decidedBy: 'webhook',
+      duplicateSignals: 1,
+    });
+  });
+
+  it('acts once on a webhook Ingo delivers three times: one account', async () => {
+    const handle = await h.start(signup({ ssnLast4: '3333' }));
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
+    const user = await h.ingoUser(result.ingoUserId);
+    expect(user.routable_accounts).toHaveLength(1);
+    expect(user.routable_accounts[0]!.id).toBe(
+      result.outcome === 'completed' && result.routableAccount.routableBankAccountId,
+    );
+  });
+
+  it('cancels cleanly at any step: a clear final state, the KYC review cancelled too', async () => {
+    const handle = await h.start(signup({ ssnLast4: '2222' }));
+    const { ingoUserId } = await inReview(handle);
+    await handle.cancel();
+
+    const failure = await handle.result().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    const status = await h.status(handle);
+    expect(status).toMatchObject({ status: 'cancelled', step: 'kyc' });
+    const described = await handle.describe();
+    expect(described.status.name).toBe('CANCELLED');
+    expect(described.typedSearchAttributes.get(OnboardingStatusKey)).toBe('cancelled');
+    const review = await h.env.client.workflow.getHandle(kycWorkflowId(ingoUserId)).describe();
+    expect(review.status.name).toBe('CANCELLED');
+  });
+});
