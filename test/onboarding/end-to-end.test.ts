@@ -2,13 +2,10 @@
 // over HTTP and KYC webhooks delivered as signals. Every SSN scenario of the sandbox contract, the
 // operator paths, and lost responses on the two calls Ingo does not deduplicate.
 //
-// RECORD_HISTORIES=1 also saves these runs' histories for the replay test (test/onboarding/histories).
+// RECORD_HISTORIES=1 also saves some runs' histories for the replay test (see harness.ts).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { kycWorkflowId } from '../../src/workflows/ids';
 import { resubmitKycUpdate, retryUpdate } from '../../src/workflows/messages';
 import {
   IngoUserIdKey,
@@ -17,7 +14,7 @@ import {
   OnboardingStepKey,
 } from '../../src/workflows/search-attributes';
 import { NO_FAULTS } from '../sandbox/helpers';
-import { signup, startHarness, type Harness, type OnboardingHandle } from './harness';
+import { signup, startHarness, type Harness } from './harness';
 
 const FAST = {
   kycGracePeriod: '1 second',
@@ -26,27 +23,6 @@ const FAST = {
   retryInitialInterval: '100 milliseconds',
   retryMaxInterval: '500 milliseconds',
 };
-
-const HISTORIES = path.join(__dirname, 'histories');
-
-/** With RECORD_HISTORIES=1, keeps a finished run (and its KYC reviews) for the replay test. */
-async function record(h: Harness, name: string, handle: OnboardingHandle, ingoUserId?: string) {
-  if (!process.env.RECORD_HISTORIES) return;
-  mkdirSync(HISTORIES, { recursive: true });
-  const save = async (file: string, workflow: { fetchHistory(): Promise<unknown> }) => {
-    writeFileSync(
-      path.join(HISTORIES, file),
-      JSON.stringify(await workflow.fetchHistory(), null, 1),
-    );
-  };
-  await save(`${name}.onboarding.json`, handle);
-  if (ingoUserId) {
-    await save(
-      `${name}.kyc-review.json`,
-      h.env.client.workflow.getHandle(kycWorkflowId(ingoUserId)),
-    );
-  }
-}
 
 describe('onboarding end to end on the dev server', () => {
   let h: Harness;
@@ -129,7 +105,7 @@ describe('onboarding end to end on the dev server', () => {
 
     const history = await handle.fetchHistory();
     console.info(`happy-path onboarding history: ${history.events?.length} events`);
-    await record(h, 'happy-path', handle, result.ingoUserId);
+    await h.record('happy-path', handle, result.ingoUserId);
   });
 
   it('ends kyc_failed for SSN ...0000 when no corrected data comes in time', async () => {
@@ -155,7 +131,7 @@ describe('onboarding end to end on the dev server', () => {
     const result = await handle.result();
     expect(result).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
     expect((await h.status(handle)).kycSubmissions).toBe(2);
-    await record(h, 'kyc-resubmitted', handle, result.ingoUserId);
+    await h.record('kyc-resubmitted', handle, result.ingoUserId);
   });
 
   it('finds the decision by polling for SSN ...1111 (no webhook is ever sent)', async () => {
@@ -234,7 +210,7 @@ describe('onboarding end to end on the dev server', () => {
     const result = await handle.result();
     expect(result).toMatchObject({ outcome: 'completed' });
     expect((await h.status(handle)).attempts).toMatchObject({ link_bank_account: 2 });
-    await record(h, 'operator-retry', handle, result.ingoUserId);
+    await h.record('operator-retry', handle, result.ingoUserId);
   });
 
   it('parks a declined payout destination at once (non-retryable) and can be cancelled there', async () => {
@@ -252,7 +228,7 @@ describe('onboarding end to end on the dev server', () => {
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow();
     expect((await handle.describe()).status.name).toBe('CANCELLED');
-    await record(h, 'cancelled', handle, parked.ingoUserId);
+    await h.record('cancelled', handle, parked.ingoUserId);
   });
 
   it('creates exactly one Ingo user per signup when every user/create answer is lost', async () => {

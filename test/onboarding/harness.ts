@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -51,6 +54,12 @@ export interface Harness {
   usersWithEmail(
     email: string,
   ): Promise<{ id: string; meta_data: { name: string; value: string }[] }[]>;
+  /**
+   * With RECORD_HISTORIES=1, saves a finished onboarding's history (and its KYC review's) under
+   * test/onboarding/histories as `<name>--<workflowId>.json`, for replay.test.ts: a replay runs
+   * under the original workflow id, which the onboarding checks against its signup id.
+   */
+  record(name: string, handle: OnboardingHandle, ingoUserId?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +72,10 @@ export interface SandboxUserView {
 }
 
 const silent = pino({ level: 'silent' });
+
+const execFileAsync = promisify(execFile);
+
+export const HISTORIES = path.join(__dirname, 'histories');
 
 /** Forwards KYC webhooks to the review workflow as signals; acknowledges everything else. */
 async function startForwarder(
@@ -159,6 +172,32 @@ export async function startHarness(
       return (
         reply.body.data as { items: { id: string; meta_data: { name: string; value: string }[] }[] }
       ).items;
+    },
+    async record(name, handle, ingoUserId) {
+      if (!process.env.RECORD_HISTORIES) return;
+      mkdirSync(HISTORIES, { recursive: true });
+      // The CLI's JSON is what historyFromJSON reads (the SDK's historyToJSON trips over the two
+      // protobufjs copies npm installs under @temporalio/proto and @temporalio/common).
+      const save = async (file: string, workflowId: string) => {
+        const { stdout } = await execFileAsync(temporalCliPath(), [
+          'workflow',
+          'show',
+          '--address',
+          env.address,
+          '--namespace',
+          'default',
+          '--workflow-id',
+          workflowId,
+          '--output',
+          'json',
+        ]);
+        writeFileSync(path.join(HISTORIES, file), stdout);
+      };
+      await save(`${name}--${handle.workflowId}.json`, handle.workflowId);
+      if (ingoUserId) {
+        const reviewId = kycWorkflowId(ingoUserId);
+        await save(`${name}--${reviewId}.json`, reviewId);
+      }
     },
     async stop() {
       try {

@@ -109,6 +109,7 @@ describe('onboarding on the time-skipping server', () => {
     expect(result).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
     const status = await h.status(handle);
     expect(status.attempts).toMatchObject({ create_user: 1, kyc: 2, issue_account: 1 });
+    await h.record('kyc-deadline-retried', handle, ingoUserId);
     expect(status.kycSubmissions).toBe(1);
     const polls = status.lastKycReview!.polls;
     expect(polls).toBeLessThanOrEqual(1);

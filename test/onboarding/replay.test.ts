@@ -1,0 +1,51 @@
+// Replays the histories of real runs (recorded with RECORD_HISTORIES=1, see harness.ts) against
+// the current workflow code. A change that would make a running onboarding take another path on
+// replay fails here: such a change must go behind `patched()`.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { installQuietRuntime } from '../temporal/helpers';
+import { HISTORIES } from './harness';
+
+const files = readdirSync(HISTORIES)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
+
+describe('replay of committed onboarding histories', () => {
+  beforeAll(() => installQuietRuntime());
+
+  it('has histories of both workflows, covering the operator paths', () => {
+    const names = files.map((file) => file.replace(/--(onboarding|kyc)-.*$/, '.$1'));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'happy-path.onboarding',
+        'happy-path.kyc',
+        'kyc-resubmitted.onboarding',
+        'kyc-deadline-retried.onboarding',
+        'kyc-deadline-retried.kyc',
+        'operator-retry.onboarding',
+        'cancelled.onboarding',
+      ]),
+    );
+  });
+
+  it('replays every one of them without a determinism error', async () => {
+    const histories = files.map((file) => ({
+      workflowId: file.slice(file.indexOf('--') + 2, -'.json'.length),
+      history: historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8'))),
+    }));
+    const results = Worker.runReplayHistories(
+      { workflowsPath: path.join(__dirname, '../../src/workflows/index.ts') },
+      histories,
+    );
+    const failures: string[] = [];
+    for await (const result of results) {
+      if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
+    }
+    expect(failures).toEqual([]);
+    expect(histories.length).toBe(files.length);
+  });
+});
