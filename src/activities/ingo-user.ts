@@ -44,9 +44,11 @@ export function ingoUserActivities({ banking, logger }: ActivityDependencies) {
       applicant,
     }: EnsureIngoUserInput): Promise<EnsuredIngoUser> {
       const { signal, log } = activityScope(logger);
-      const existing = await ingoCall(() =>
-        banking.listAllUsers({ email: applicant.email }, signal),
-      );
+      const email = applicant.email.toLowerCase();
+      // Only exact matches count: the filter may match more loosely than the address itself.
+      const existing = (
+        await ingoCall(() => banking.listAllUsers({ email: applicant.email }, signal))
+      ).filter((user) => user.email?.toLowerCase() === email);
       const ours = existing.filter((user) => onboardingOf(user) === onboardingId);
       if (ours.length === 1) {
         const [user] = ours as [IngoUser];

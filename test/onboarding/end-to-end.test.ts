@@ -213,6 +213,26 @@ describe('onboarding end to end on the dev server', () => {
     await h.record('operator-retry', handle, result.ingoUserId);
   });
 
+  it('retries a failed account issue only while the failure proves nothing was issued', async () => {
+    const ISSUE = '/api/v4/business/routable-bank-accounts/issue';
+    await h.sandbox.admin('PUT', '/faults', { errorRate: 1, paths: [ISSUE] });
+    const before = (await h.sandbox.stats()).calls[ISSUE] ?? 0;
+    const handle = await h.start(signup({ timing: { ...FAST, retryMaxAttempts: 3 } }));
+    const parked = await h.waitFor(handle, (s) => s.status === 'needs_attention');
+    expect(parked).toMatchObject({
+      step: 'issue_account',
+      lastError: { type: 'IngoServerError', code: 'INTERNAL_ERROR' },
+    });
+    expect((await h.sandbox.stats()).calls[ISSUE]! - before).toBe(3);
+    expect((await h.ingoUser(parked.ingoUserId!)).routable_accounts).toEqual([]);
+
+    await h.sandbox.admin('PUT', '/faults', NO_FAULTS);
+    await handle.executeUpdate(retryUpdate, { args: [{}] });
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'completed' });
+    expect((await h.ingoUser(parked.ingoUserId!)).routable_accounts).toHaveLength(1);
+  });
+
   it('parks a declined payout destination at once (non-retryable) and can be cancelled there', async () => {
     const request = signup({ withPayouts: true, timing: FAST });
     request.payouts!.checkByMail!.beneficiary.account = '4000000700';
