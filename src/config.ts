@@ -54,6 +54,10 @@ const envSchema = z.object({
   INGO_SANDBOX_DROP_WEBHOOK_RATE: rate.default(0),
   INGO_SANDBOX_DUPLICATE_WEBHOOK_RATE: rate.default(0),
   INGO_SANDBOX_REORDER_WEBHOOKS: flag.default(false),
+
+  // Where Temporal is (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key, profiles) is read by
+  // @temporalio/envconfig in src/temporal/connection.ts, the same variables the Temporal CLI reads.
+  TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('onboarding'),
 });
 
 /** Sandbox defaults are for local use: production must name its real credentials. */
@@ -103,6 +107,7 @@ function build(env: z.output<typeof envSchema>) {
         reorderWebhooks: env.INGO_SANDBOX_REORDER_WEBHOOKS,
       },
     },
+    temporal: { taskQueue: env.TEMPORAL_TASK_QUEUE },
   };
 }
 

@@ -75,4 +75,18 @@ describe('config', () => {
       /INGO_BANKING_BASE_URL must be the Banking Platform base URL ending in \/api\/v4/,
     );
   });
+
+  it('polls the onboarding task queue unless TEMPORAL_TASK_QUEUE names another', () => {
+    expect(loadConfig({}).temporal).toEqual({ taskQueue: 'onboarding' });
+    expect(loadConfig({ TEMPORAL_TASK_QUEUE: '' }).temporal.taskQueue).toBe('onboarding');
+    expect(loadConfig({ TEMPORAL_TASK_QUEUE: 'onboarding-eu' }).temporal.taskQueue).toBe(
+      'onboarding-eu',
+    );
+    expect(() => loadConfig({ TEMPORAL_TASK_QUEUE: '   ' })).toThrow(/TEMPORAL_TASK_QUEUE/);
+  });
+
+  it('leaves where Temporal is to @temporalio/envconfig', () => {
+    const config = loadConfig({ TEMPORAL_ADDRESS: 'not an address', TEMPORAL_NAMESPACE: '' });
+    expect(config.temporal).toEqual({ taskQueue: 'onboarding' });
+  });
 });
