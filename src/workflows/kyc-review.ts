@@ -145,7 +145,10 @@ export async function kycReview(input: KycReviewInput): Promise<KycOutcome> {
     }
 
     const confirmed = (await checkKyc({ ingoUserId })).kycStatus;
-    await record(confirmed, `Next poll at ${new Date(Math.min(nextPollAt, deadline)).toISOString()}.`);
+    await record(
+      confirmed,
+      `Next poll at ${new Date(Math.min(nextPollAt, deadline)).toISOString()}.`,
+    );
     if (isFinal(confirmed)) return outcome(source);
     if (Date.now() >= deadline) return outcome();
   }
