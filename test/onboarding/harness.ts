@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import pino from 'pino';
@@ -73,8 +72,6 @@ export interface SandboxUserView {
 
 const silent = pino({ level: 'silent' });
 
-const execFileAsync = promisify(execFile);
-
 export const HISTORIES = path.join(__dirname, 'histories');
 
 /** Forwards KYC webhooks to the review workflow as signals; acknowledges everything else. */
@@ -110,37 +107,65 @@ export async function startHarness(
   sandboxOverrides: SandboxOverrides = {},
 ): Promise<Harness> {
   installQuietRuntime();
-  const env =
-    kind === 'time-skipping'
-      ? await TestWorkflowEnvironment.createTimeSkipping({
-          server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
-        })
-      : await TestWorkflowEnvironment.createLocal({
-          server: {
-            executable: { type: 'existing-path', path: temporalCliPath() },
-            searchAttributes: [...SEARCH_ATTRIBUTES],
-          },
-        });
-  if (kind === 'time-skipping') await registerSearchAttributes(env.connection, 'default');
+  // Stopped in reverse order, also when starting fails halfway: no server outlives the suite.
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    const errors: unknown[] = [];
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => errors.push(error));
+    if (errors.length > 0) throw new AggregateError(errors, 'stopping the test harness failed');
+  };
+  try {
+    const env =
+      kind === 'time-skipping'
+        ? await TestWorkflowEnvironment.createTimeSkipping({
+            server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+          })
+        : await TestWorkflowEnvironment.createLocal({
+            server: {
+              executable: { type: 'existing-path', path: temporalCliPath() },
+              searchAttributes: [...SEARCH_ATTRIBUTES],
+            },
+          });
+    stops.push(() => env.teardown());
+    if (kind === 'time-skipping') await registerSearchAttributes(env.connection, 'default');
 
-  const forwarder = await startForwarder(env);
-  const sandbox = await startSandbox({ webhookUrl: forwarder.url, ...sandboxOverrides });
-  const clients = createIngoClients({
-    ...config().ingo,
-    bankingBaseUrl: `${sandbox.url}/api/v4`,
-    payBaseUrl: sandbox.url,
-    timeoutMs: 5_000,
-  });
-  const taskQueue = `onboarding-${randomUUID()}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    workflowsPath: path.join(__dirname, '../../src/workflows/index.ts'),
-    activities: createActivities({ ...clients, logger: silent }),
-  });
-  const running = worker.run();
+    const forwarder = await startForwarder(env);
+    stops.push(() => new Promise((resolve) => forwarder.server.close(resolve)));
+    const sandbox = await startSandbox({ webhookUrl: forwarder.url, ...sandboxOverrides });
+    stops.push(() => sandbox.close());
+    const clients = createIngoClients({
+      ...config().ingo,
+      bankingBaseUrl: `${sandbox.url}/api/v4`,
+      payBaseUrl: sandbox.url,
+      timeoutMs: 5_000,
+    });
+    const taskQueue = `onboarding-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      workflowsPath: path.join(__dirname, '../../src/workflows'),
+      activities: createActivities({ ...clients, logger: silent }),
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
 
+    return harnessOn(env, sandbox, taskQueue, stopAll);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function harnessOn(
+  env: TestWorkflowEnvironment,
+  sandbox: TestSandbox,
+  taskQueue: string,
+  stop: () => Promise<void>,
+): Harness {
   const status = (handle: OnboardingHandle) => handle.query(statusQuery);
   return {
     env,
@@ -176,22 +201,9 @@ export async function startHarness(
     async record(name, handle, ingoUserId) {
       if (!process.env.RECORD_HISTORIES) return;
       mkdirSync(HISTORIES, { recursive: true });
-      // The CLI's JSON is what historyFromJSON reads (the SDK's historyToJSON trips over the two
-      // protobufjs copies npm installs under @temporalio/proto and @temporalio/common).
       const save = async (file: string, workflowId: string) => {
-        const { stdout } = await execFileAsync(temporalCliPath(), [
-          'workflow',
-          'show',
-          '--address',
-          env.address,
-          '--namespace',
-          'default',
-          '--workflow-id',
-          workflowId,
-          '--output',
-          'json',
-        ]);
-        writeFileSync(path.join(HISTORIES, file), stdout);
+        const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+        writeFileSync(path.join(HISTORIES, file), historyToJSON(history));
       };
       await save(`${name}--${handle.workflowId}.json`, handle.workflowId);
       if (ingoUserId) {
@@ -199,16 +211,7 @@ export async function startHarness(
         await save(`${name}--${reviewId}.json`, reviewId);
       }
     },
-    async stop() {
-      try {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-      } finally {
-        await sandbox.close();
-        await new Promise((resolve) => forwarder.server.close(resolve));
-        await env.teardown();
-      }
-    },
+    stop,
   };
 }
 
