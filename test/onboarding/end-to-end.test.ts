@@ -13,6 +13,7 @@ import {
   OnboardingStatusKey,
   OnboardingStepKey,
 } from '../../src/workflows/search-attributes';
+import { OnboardingRequestError } from '../../src/temporal/start-onboarding';
 import { NO_FAULTS } from '../sandbox/helpers';
 import { signup, startHarness, type Harness } from './harness';
 
@@ -170,7 +171,45 @@ describe('onboarding end to end on the dev server', () => {
     const handle = await h.start(request);
     await expect(h.start(request)).rejects.toThrow(WorkflowExecutionAlreadyStartedError);
     await handle.result();
+    // Not even once completed: that would issue a second account.
+    await expect(h.start(request)).rejects.toThrow(WorkflowExecutionAlreadyStartedError);
     expect(await h.usersWithEmail(request.applicant.email)).toHaveLength(1);
+  });
+
+  it('lets a cancelled onboarding start again, and it picks up its own Ingo user', async () => {
+    const request = signup({ ssnLast4: '2222', timing: FAST });
+    const first = await h.start(request);
+    const { ingoUserId } = await h.waitFor(first, (s) => s.kycStatus === 'in_review');
+    await first.cancel();
+    await expect(first.result()).rejects.toThrow();
+
+    const again = await h.start({
+      ...request,
+      applicant: { ...request.applicant, ssn: '123456789' },
+    });
+    const result = await again.result();
+    expect(result).toMatchObject({ outcome: 'completed', ingoUserId });
+    expect(await h.usersWithEmail(request.applicant.email)).toHaveLength(1);
+    expect((await h.ingoUser(ingoUserId!)).routable_accounts).toHaveLength(1);
+  });
+
+  it('refuses an invalid request before starting anything, naming the fields only', async () => {
+    const request = signup();
+    const error = await h
+      .start({ ...request, applicant: { ...request.applicant, ssn: '12-34-5', email: 'nope' } })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(OnboardingRequestError);
+    expect((error as OnboardingRequestError).issues.map((i) => i.field).sort()).toEqual([
+      'applicant.email',
+      'applicant.ssn',
+    ]);
+    expect((error as Error).message).not.toContain('12-34-5');
+    await expect(
+      h.status(h.env.client.workflow.getHandle(`onboarding-${request.signupId}`)),
+    ).rejects.toThrow();
   });
 
   it("parks a user-creation conflict for an operator instead of reusing another signup's user", async () => {

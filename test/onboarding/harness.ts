@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -14,8 +14,8 @@ import { createIngoClients } from '../../src/ingo';
 import { kycWebhookEvent } from '../../src/ingo/schemas/webhook';
 import { temporalCliPath, temporalTestServerPath } from '../../src/temporal/binaries';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
-import { kycWorkflowId, onboardingWorkflowId } from '../../src/workflows/ids';
-import type { onboarding } from '../../src/workflows/onboarding';
+import { startOnboarding, type OnboardingHandle } from '../../src/temporal/start-onboarding';
+import { kycWorkflowId } from '../../src/workflows/ids';
 import {
   kycResultSignal,
   statusQuery,
@@ -33,7 +33,7 @@ import { installQuietRuntime } from '../temporal/helpers';
  * forwarder that signals `kyc-<userId>` (the real receiver is the webhook issue's work).
  */
 
-export type OnboardingHandle = WorkflowHandle<typeof onboarding>;
+export type { OnboardingHandle };
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -172,13 +172,7 @@ function harnessOn(
     sandbox,
     taskQueue,
     status,
-    start: (request) =>
-      env.client.workflow.start('onboarding', {
-        taskQueue,
-        workflowId: onboardingWorkflowId(request.signupId),
-        args: [request],
-        staticSummary: `Onboarding of signup ${request.signupId}`,
-      }),
+    start: (request) => startOnboarding(env.client, request, { taskQueue }),
     async waitFor(handle, check, timeoutMs = 15_000) {
       let last: OnboardingStatusView | undefined;
       await until(async () => {

@@ -29,8 +29,7 @@ import { connectClient, connectWorker, loadTemporalSettings } from '../../src/te
 import { PinoRuntimeLogger, temporalLogLevel } from '../../src/temporal/runtime-logger';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { workflowCode } from '../../src/worker';
-import { onboardingWorkflowId } from '../../src/workflows/ids';
-import type { OnboardingResult } from '../../src/workflows/messages';
+import { startOnboarding } from '../../src/temporal/start-onboarding';
 import type { OnboardingRequest } from '../../src/workflows/onboarding-input';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { installQuietRuntime } from '../temporal/helpers';
@@ -325,12 +324,8 @@ describe('worker on a Temporal dev server', () => {
       });
 
       const request = signup();
-      const handle = await env!.client.workflow.start('onboarding', {
-        taskQueue,
-        workflowId: onboardingWorkflowId(request.signupId),
-        args: [request],
-      });
-      const result = (await handle.result()) as OnboardingResult;
+      const handle = await startOnboarding(env!.client, request, { taskQueue });
+      const result = await handle.result();
       expect(result).toMatchObject({ outcome: 'completed', signupId: request.signupId });
 
       const stopping = Date.now();

@@ -1,0 +1,50 @@
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { fieldIssues, type FieldIssue } from '../validation';
+import { onboardingWorkflowId } from '../workflows/ids';
+import type { onboarding } from '../workflows/onboarding';
+import { onboardingInput, type OnboardingRequest } from '../workflows/onboarding-input';
+import {
+  KycStatusKey,
+  OnboardingStatusKey,
+  OnboardingStepKey,
+} from '../workflows/search-attributes';
+
+/** A start request that fails validation; `issues` name the fields, never their values. */
+export class OnboardingRequestError extends Error {
+  override readonly name = 'OnboardingRequestError';
+  constructor(readonly issues: FieldIssue[]) {
+    super(`Invalid onboarding request: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`);
+  }
+}
+
+export type OnboardingHandle = WorkflowHandle<typeof onboarding>;
+
+/**
+ * Starts the onboarding of one signup: the one way every caller (API, CLI, tests) does it.
+ * Invalid requests are refused before anything starts. The id is the signup's, so a second start
+ * of a running or completed onboarding fails with WorkflowExecutionAlreadyStartedError; only one
+ * that was cancelled, terminated or failed may run again (and then finds its Ingo user by tag).
+ */
+export async function startOnboarding(
+  client: Client,
+  request: OnboardingRequest,
+  { taskQueue }: { taskQueue: string },
+): Promise<OnboardingHandle> {
+  const parsed = onboardingInput.safeParse(request);
+  if (!parsed.success) throw new OnboardingRequestError(fieldIssues(parsed.error));
+  const { signupId } = parsed.data;
+  return client.workflow.start<typeof onboarding>('onboarding', {
+    taskQueue,
+    workflowId: onboardingWorkflowId(signupId),
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+    args: [request],
+    staticSummary: `Onboarding of signup ${signupId}`,
+    // Visible to list filters from the first moment, before the workflow's first task runs.
+    typedSearchAttributes: [
+      { key: OnboardingStatusKey, value: 'in_progress' },
+      { key: OnboardingStepKey, value: 'create_user' },
+      { key: KycStatusKey, value: 'not_started' },
+    ],
+  });
+}
