@@ -1,5 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { IngoNetworkError, IngoRateLimitError, isIngoError, type IngoError } from '../ingo';
+import {
+  IngoNetworkError,
+  IngoRateLimitError,
+  IngoServerError,
+  isIngoError,
+  type IngoError,
+} from '../ingo';
 import { INGO_OUTCOME_UNKNOWN } from '../workflows/failure-types';
 
 /** What an operator sees of an Ingo error: the same for every step, never request data. */
@@ -43,19 +49,33 @@ export async function ingoCall<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** 503 (and 429) refuse a request before doing anything; a 500, 502 or 504 may come after. */
+const REFUSED_BEFORE_WORK = 503;
+
 /**
- * For calls Ingo does not deduplicate: an answer lost after the request was sent is an unknown
+ * Whether the call may have been carried out although it failed: an answer lost after the request
+ * was sent, or a server error that can follow the work (a crash, a gateway timing out).
+ */
+function maybeCarriedOut(error: unknown): error is IngoNetworkError | IngoServerError {
+  return (
+    (error instanceof IngoNetworkError && error.maybeCommitted) ||
+    (error instanceof IngoServerError && error.httpStatus !== REFUSED_BEFORE_WORK)
+  );
+}
+
+/**
+ * For calls Ingo does not deduplicate: a failure that may have followed the work is an unknown
  * outcome, which no retry may paper over.
  */
 export async function nonIdempotentIngoCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof IngoNetworkError && error.maybeCommitted) {
+    if (maybeCarriedOut(error)) {
       throw ApplicationFailure.create({
         type: INGO_OUTCOME_UNKNOWN,
         message:
-          `${error.message}; the request was sent and may have been carried out at Ingo. ` +
+          `${error.message}; the request may have been carried out at Ingo all the same. ` +
           'Check at Ingo before retrying this step.',
         details: [details(error)],
         nonRetryable: true,

@@ -32,14 +32,16 @@ function chooseBiller(billers: Biller[], wanted: TokenizeBillPayInput['billPay']
         ? billers[0]
         : undefined;
   if (chosen) return chosen;
+  const asked = wanted.payeeId ?? wanted.billerName;
   const candidates = billers.map((biller) => `${biller.payeeId} ${biller.name}`).join('; ');
   throw ApplicationFailure.create({
     type: BILLER_NOT_FOUND,
     message:
-      ((wanted.payeeId ?? wanted.billerName)
-        ? `the biller asked for (${wanted.payeeId ?? wanted.billerName}) does not take this account`
-        : `${billers.length} billers take this account; the signup must name one`) +
-      (candidates ? `. Billers found: ${candidates}` : '. No biller takes it'),
+      billers.length === 0
+        ? 'no biller takes this bill account'
+        : asked
+          ? `the biller asked for (${asked}) does not take this bill account; billers that do: ${candidates}`
+          : `${billers.length} billers take this bill account, the signup must name one: ${candidates}`,
     details: [{ payeeIds: billers.map((biller) => biller.payeeId) }],
   });
 }
@@ -85,6 +87,7 @@ export function payoutActivities({ pay, logger }: ActivityDependencies) {
         customerAccountToken: token.customerAccountToken,
         last4: token.last4,
         estimatedPostingDate: token.estimatedPostingDate,
+        partialAddressMatch: token.partialAddressMatch,
       };
     },
 
@@ -129,6 +132,7 @@ export function payoutActivities({ pay, logger }: ActivityDependencies) {
         last4: token.last4,
         payeeId: biller.payeeId,
         billerName: biller.name,
+        partialAddressMatch: token.partialAddressMatch,
       };
     },
   };

@@ -60,6 +60,8 @@ export interface CheckPayoutToken {
   customerAccountToken: string;
   last4: string;
   estimatedPostingDate?: string;
+  /** IngoPay verified the address only in part (status 111-113): worth a look before mailing. */
+  partialAddressMatch: boolean;
 }
 
 export interface BillPayToken {
@@ -67,6 +69,7 @@ export interface BillPayToken {
   last4: string;
   payeeId: string;
   billerName: string;
+  partialAddressMatch: boolean;
 }
 
 export interface PayoutTokens {

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import pino from 'pino';
+import { expect } from 'vitest';
+import { createActivities, type OnboardingActivities } from '../../src/activities';
+import type { ApplicantProfile } from '../../src/activities/ingo-user';
+import { config } from '../../src/config';
+import { createIngoClients } from '../../src/ingo';
+import type { SandboxOverrides } from '../../src/sandbox/options';
+import { startSandbox, until, type TestSandbox } from '../sandbox/helpers';
+
+/**
+ * The activities as the worker builds them (real clients over HTTP to the in-process Ingo
+ * sandbox), each call run in Temporal's `MockActivityEnvironment`, which gives it a real activity
+ * Context (info, cancellation signal). Nothing of Ingo is mocked: the only addition is `sent`, a log
+ * of the request bodies the clients put on the wire, kept by a pass-through fetch.
+ */
+
+export interface SentRequest {
+  path: string;
+  body: Record<string, unknown>;
+}
+
+export interface ActivityBed {
+  t: TestSandbox;
+  activities: OnboardingActivities;
+  /** Every request body sent to the sandbox, in order. */
+  sent: SentRequest[];
+  /** Runs one of `activities` in its own activity Context (see `runActivity`). */
+  run<N extends ActivityName>(name: N, ...args: ArgsOf<N>): Promise<ResultOf<N>>;
+  /** The same activities with other client settings (a shorter timeout, another URL). */
+  activitiesWith(ingo: { timeoutMs?: number; url?: string }): OnboardingActivities;
+  close(): Promise<void>;
+}
+
+/** The SDK warns on every failed activity; the failures are what these tests assert on. */
+export const quietSdkLogger = new DefaultLogger('ERROR');
+
+const silent = pino({ level: 'silent' });
+
+export async function startActivityBed(overrides: SandboxOverrides = {}): Promise<ActivityBed> {
+  const t = await startSandbox(overrides);
+  const sent: SentRequest[] = [];
+  const recordingFetch: typeof fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : input);
+    const raw = init?.body;
+    const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : '';
+    sent.push({ path: url.pathname, body: JSON.parse(text || '{}') as Record<string, unknown> });
+    return fetch(input, init);
+  };
+  const build = ({ timeoutMs = 2_000, url = t.url }: { timeoutMs?: number; url?: string }) =>
+    createActivities({
+      ...createIngoClients(
+        { ...config().ingo, bankingBaseUrl: `${url}/api/v4`, payBaseUrl: url, timeoutMs },
+        recordingFetch,
+      ),
+      logger: silent,
+    });
+  const activities = build({});
+  return {
+    t,
+    activities,
+    run: (name, ...args) => runActivity(activities, name, ...args),
+    sent,
+    activitiesWith: build,
+    close: () => t.close(),
+  };
+}
+
+export type ActivityName = keyof OnboardingActivities;
+type ArgsOf<N extends ActivityName> = Parameters<OnboardingActivities[N]>;
+type ResultOf<N extends ActivityName> = Awaited<ReturnType<OnboardingActivities[N]>>;
+
+/**
+ * Runs one activity call in a fresh activity Context (`activityType` = its name), as the worker
+ * runs one attempt. By name, so the activity is called as the worker calls it: unbound, no `this`.
+ */
+export function runActivity<N extends ActivityName>(
+  activities: OnboardingActivities,
+  name: N,
+  ...args: ArgsOf<N>
+): Promise<ResultOf<N>> {
+  const table = activities as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  const activity = (...a: unknown[]) => table[name]!(...a) as Promise<ResultOf<N>>;
+  return new MockActivityEnvironment({ activityType: name }, { logger: quietSdkLogger }).run(
+    activity,
+    ...args,
+  );
+}
+
+/** The ApplicationFailure an activity call ended with; fails the test if it succeeded. */
+export async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  let outcome: unknown;
+  try {
+    outcome = await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApplicationFailure);
+    return error as ApplicationFailure;
+  }
+  throw new Error(`expected an ApplicationFailure, got ${JSON.stringify(outcome)}`);
+}
+
+/** Network error codes meaning the request never left (src/ingo/signed-transport.ts). */
+export const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH'];
+
+const runId = randomUUID().slice(0, 8);
+let serial = 0;
+
+/** A fresh onboarding id and an applicant whose email no other test uses. */
+export function freshOnboarding(prefix: string): {
+  onboardingId: string;
+  applicant: ApplicantProfile;
+} {
+  serial += 1;
+  const onboardingId = `onboarding-act-${prefix}-${runId}-${serial}`;
+  return {
+    onboardingId,
+    applicant: {
+      firstName: 'Jane',
+      lastName: 'Doe',
+      email: `jane.doe+${prefix}-${runId}-${serial}@example.com`,
+      phoneNumber: '2015550123',
+      address: {
+        line1: '1 Main Street',
+        city: 'Newark',
+        state: 'NJ',
+        postalCode: '07102',
+        country: 'US',
+      },
+    },
+  };
+}
+
+/** The user as the sandbox holds it (admin API: SSN last four only, account numbers masked). */
+export interface AdminUser {
+  id: string;
+  email: string;
+  kyc_status: string;
+  ssn_last_four: string | null;
+  meta_data: { name: string; value: string }[];
+  routable_accounts: { id: string; account_number_last_4: string; routing_number: string }[];
+  bank_accounts: {
+    id: string;
+    account_number_last_4: string;
+    routing_number: string;
+    bank_name: string;
+  }[];
+}
+
+export async function adminUser(t: TestSandbox, userId: string): Promise<AdminUser> {
+  const reply = await t.admin<AdminUser>('GET', `/users/${userId}`);
+  if (reply.status !== 200) throw new Error(`sandbox has no user ${userId}: ${reply.status}`);
+  return reply.body;
+}
+
+/** Every user the sandbox has with this email, through the signed Banking API. */
+export async function usersWithEmail(
+  t: TestSandbox,
+  email: string,
+): Promise<{ id: string; meta_data: { name: string; value: string }[] }[]> {
+  const reply = await t.banking('/api/v4/user/get-all', { email, per_page: 500 });
+  if (reply.status !== 200) throw new Error(`get-all failed: ${JSON.stringify(reply.body)}`);
+  return (
+    reply.body.data as { items: { id: string; meta_data: { name: string; value: string }[] }[] }
+  ).items;
+}
+
+/** A user created straight at the sandbox (not through the activity), KYC passed. */
+export async function verifiedUser(t: TestSandbox, email: string): Promise<string> {
+  const created = await t.banking('/api/v4/user/create', {
+    first_name: 'Jane',
+    last_name: 'Doe',
+    email,
+    phone_number: '2015550123',
+    address_one: '1 Main Street',
+    city: 'Newark',
+    state: 'NJ',
+    postal_code: '07102',
+    country: 'US',
+  });
+  const userId = created.body.data.user_id as string;
+  await t.banking('/api/v4/user/send-verification-request', {
+    user_id: userId,
+    ssn: '123456789',
+    date_of_birth: '1990-04-12',
+  });
+  await until(async () => (await adminUser(t, userId)).kyc_status === 'verified');
+  return userId;
+}
