@@ -16,3 +16,8 @@ export function fieldIssues(error: z.ZodError): FieldIssue[] {
     message: issue.message,
   }));
 }
+
+/** Issues as one line for messages: `applicant.ssn must be 9 digits; …`. */
+export function describeIssues(issues: FieldIssue[]): string {
+  return issues.map((issue) => `${issue.field} ${issue.message}`).join('; ');
+}

@@ -1,6 +1,6 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
-import { fieldIssues, type FieldIssue } from '../validation';
+import { describeIssues, fieldIssues, type FieldIssue } from '../validation';
 import { onboardingWorkflowId } from '../workflows/ids';
 import type { onboarding } from '../workflows/onboarding';
 import { onboardingInput, type OnboardingRequest } from '../workflows/onboarding-input';
@@ -14,7 +14,7 @@ import {
 export class OnboardingRequestError extends Error {
   override readonly name = 'OnboardingRequestError';
   constructor(readonly issues: FieldIssue[]) {
-    super(`Invalid onboarding request: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`);
+    super(`Invalid onboarding request: ${describeIssues(issues)}`);
   }
 }
 

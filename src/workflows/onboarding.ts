@@ -17,7 +17,8 @@ import {
 } from '@temporalio/workflow';
 import type { OnboardingActivities } from '../activities';
 import { RETRYABLE_INGO_ERRORS } from '../ingo/errors';
-import { fieldIssues } from '../validation';
+import type { z } from 'zod';
+import { describeIssues, fieldIssues } from '../validation';
 import { ingoActivityOptions, singleAttemptActivityOptions } from './activity-options';
 import {
   INGO_OUTCOME_UNKNOWN,
@@ -132,15 +133,7 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
           );
         }
         const parsed = kycData.safeParse(data);
-        if (!parsed.success) {
-          const issues = fieldIssues(parsed.error);
-          throw ApplicationFailure.create({
-            type: INVALID_KYC_DATA,
-            message: `invalid KYC data: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
-            details: [issues],
-            nonRetryable: true,
-          });
-        }
+        if (!parsed.success) throw invalid(INVALID_KYC_DATA, 'KYC data', parsed.error);
       },
     },
   );
@@ -296,18 +289,21 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
   }
 }
 
+/** A validation failure naming each bad field, never its value. */
+function invalid(type: string, what: string, error: z.ZodError): ApplicationFailure {
+  const issues = fieldIssues(error);
+  return ApplicationFailure.create({
+    type,
+    message: `invalid ${what}: ${describeIssues(issues)}`,
+    details: [issues],
+    nonRetryable: true,
+  });
+}
+
 /** The input as the workflow runs it, or a non-retryable failure naming every bad field. */
 function validate(request: OnboardingRequest): OnboardingInput {
   const parsed = onboardingInput.safeParse(request);
-  if (!parsed.success) {
-    const issues = fieldIssues(parsed.error);
-    throw ApplicationFailure.create({
-      type: INVALID_ONBOARDING_INPUT,
-      message: `invalid onboarding input: ${issues.map((i) => `${i.field} ${i.message}`).join('; ')}`,
-      details: [issues],
-      nonRetryable: true,
-    });
-  }
+  if (!parsed.success) throw invalid(INVALID_ONBOARDING_INPUT, 'onboarding input', parsed.error);
   const expectedId = onboardingWorkflowId(parsed.data.signupId);
   if (workflowInfo().workflowId !== expectedId) {
     throw ApplicationFailure.create({

@@ -135,6 +135,32 @@ describe('onboarding end to end on the dev server', () => {
     await h.record('kyc-resubmitted', handle, result.ingoUserId);
   });
 
+  it('an operator retry after a failed resubmission submits the corrected data, not the old verdict', async () => {
+    const handle = await h.start(
+      signup({ ssnLast4: '0000', timing: { ...FAST, retryMaxAttempts: 2 } }),
+    );
+    await h.waitFor(handle, (s) => s.status === 'awaiting_kyc_resubmission');
+    await h.sandbox.admin('PUT', '/faults', {
+      errorRate: 1,
+      paths: ['/api/v4/user/send-verification-request'],
+    });
+    await handle.executeUpdate(resubmitKycUpdate, {
+      args: [{ ssn: '123454444', dateOfBirth: '1990-04-21' }],
+    });
+    const parked = await h.waitFor(handle, (s) => s.status === 'needs_attention');
+    expect(parked).toMatchObject({
+      step: 'kyc',
+      kycStatus: 'failed',
+      lastError: { type: 'IngoServerError' },
+    });
+
+    await h.sandbox.admin('PUT', '/faults', NO_FAULTS);
+    await handle.executeUpdate(retryUpdate, { args: [{ step: 'kyc' }] });
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
+    expect((await h.ingoUser(result.ingoUserId)).kyc_status).toBe('verified');
+  });
+
   it('finds the decision by polling for SSN ...1111 (no webhook is ever sent)', async () => {
     const handle = await h.start(signup({ ssnLast4: '1111', timing: FAST }));
     const result = await handle.result();
