@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { nonIdempotentIngoCall, type IngoFailureDetails } from '../../src/activities/failure';
 import { IngoServerError, NON_RETRYABLE_INGO_ERRORS, RETRYABLE_INGO_ERRORS } from '../../src/ingo';
@@ -14,29 +14,19 @@ import {
   failureOf,
   freshOnboarding,
   NOT_SENT_CODES,
+  PATHS,
   runActivity,
-  startActivityBed,
+  useActivityBed,
   verifiedUser,
   type ActivityBed,
 } from './helpers';
 
 /** issueRoutableAccount (not idempotent at Ingo) and linkBankAccount (idempotent by key). */
 
-const ISSUE = '/api/v4/business/routable-bank-accounts/issue';
-const SAVE = '/api/v3/users/bank-accounts/save';
+const { issueAccount: ISSUE, saveBankAccount: SAVE } = PATHS;
 
-/** One sandbox for the file; faults are switched off after every test. */
 let bed: ActivityBed;
-
-beforeAll(async () => {
-  bed = await startActivityBed();
-});
-afterEach(async () => {
-  await bed.t.admin('PUT', '/faults', NO_FAULTS);
-});
-afterAll(async () => {
-  await bed.close();
-});
+useActivityBed((started) => (bed = started));
 
 describe('issueRoutableAccount', () => {
   const userVerified = () => verifiedUser(bed.t, freshOnboarding('issue').applicant.email);

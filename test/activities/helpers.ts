@@ -3,13 +3,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { createActivities, type OnboardingActivities } from '../../src/activities';
 import type { ApplicantProfile } from '../../src/activities/ingo-user';
+import type { TokenizeBillPayInput } from '../../src/activities/payouts';
 import { config } from '../../src/config';
 import { createIngoClients } from '../../src/ingo';
 import type { SandboxOverrides } from '../../src/sandbox/options';
-import { startSandbox, until, type TestSandbox } from '../sandbox/helpers';
+import { applicantRequest } from '../fixtures/ingo-requests';
+import { NO_FAULTS, startSandbox, until, type TestSandbox } from '../sandbox/helpers';
 
 /**
  * The activities as the worker builds them (real clients over HTTP to the in-process Ingo
@@ -69,6 +71,38 @@ export async function startActivityBed(overrides: SandboxOverrides = {}): Promis
   };
 }
 
+/**
+ * Registers the hooks of a test file's (or describe block's) activity bed, where it is called:
+ * one sandbox for all its tests, as starting one per test would be slow, handed to `onStart` once
+ * up; faults switched off after each test, so that none leaks into the next; closed after the last.
+ */
+export function useActivityBed(
+  onStart: (bed: ActivityBed) => void,
+  overrides: SandboxOverrides = {},
+): void {
+  let bed: ActivityBed | undefined;
+  beforeAll(async () => {
+    bed = await startActivityBed(overrides);
+    onStart(bed);
+  });
+  afterEach(async () => {
+    await bed?.t.admin('PUT', '/faults', NO_FAULTS);
+  });
+  afterAll(async () => {
+    await bed?.close();
+  });
+}
+
+/** The sandbox paths the tests put faults on or count calls to. */
+export const PATHS = {
+  createUser: '/api/v4/user/create',
+  listUsers: '/api/v4/user/get-all',
+  submitKyc: '/api/v4/user/send-verification-request',
+  checkKyc: '/api/v4/user/check-verification-request',
+  issueAccount: '/api/v4/business/routable-bank-accounts/issue',
+  saveBankAccount: '/api/v3/users/bank-accounts/save',
+} as const;
+
 export type ActivityName = keyof OnboardingActivities;
 type ArgsOf<N extends ActivityName> = Parameters<OnboardingActivities[N]>;
 type ResultOf<N extends ActivityName> = Awaited<ReturnType<OnboardingActivities[N]>>;
@@ -105,6 +139,19 @@ export async function failureOf(promise: Promise<unknown>): Promise<ApplicationF
 /** Network error codes meaning the request never left (src/ingo/signed-transport.ts). */
 export const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH'];
 
+/** The applicant's name and address, shared by every onboarding (and bill account holder) here. */
+export const JANE_DOE: TokenizeBillPayInput['holder'] = {
+  firstName: 'Jane',
+  lastName: 'Doe',
+  address: {
+    line1: '1 Main Street',
+    city: 'Newark',
+    state: 'NJ',
+    postalCode: '07102',
+    country: 'US',
+  },
+};
+
 const runId = randomUUID().slice(0, 8);
 let serial = 0;
 
@@ -118,17 +165,9 @@ export function freshOnboarding(prefix: string): {
   return {
     onboardingId,
     applicant: {
-      firstName: 'Jane',
-      lastName: 'Doe',
+      ...JANE_DOE,
       email: `jane.doe+${prefix}-${runId}-${serial}@example.com`,
       phoneNumber: '2015550123',
-      address: {
-        line1: '1 Main Street',
-        city: 'Newark',
-        state: 'NJ',
-        postalCode: '07102',
-        country: 'US',
-      },
     },
   };
 }
@@ -160,28 +199,34 @@ export async function usersWithEmail(
   t: TestSandbox,
   email: string,
 ): Promise<{ id: string; meta_data: { name: string; value: string }[] }[]> {
-  const reply = await t.banking('/api/v4/user/get-all', { email, per_page: 500 });
+  const reply = await t.banking(PATHS.listUsers, { email, per_page: 500 });
   if (reply.status !== 200) throw new Error(`get-all failed: ${JSON.stringify(reply.body)}`);
   return (
     reply.body.data as { items: { id: string; meta_data: { name: string; value: string }[] }[] }
   ).items;
 }
 
+/**
+ * A user made straight at the sandbox (seed 000's applicant under `email`, no SSN or date of
+ * birth), not through the activity: as another system (or another onboarding) would.
+ */
+export async function createDirectly(
+  t: TestSandbox,
+  email: string,
+  metaData?: { name: string; value: string }[],
+): Promise<string> {
+  const reply = await t.banking(
+    PATHS.createUser,
+    applicantRequest({ email, ...(metaData ? { meta_data: metaData } : {}) }),
+  );
+  expect(reply.status).toBe(200);
+  return reply.body.data.user_id as string;
+}
+
 /** A user created straight at the sandbox (not through the activity), KYC passed. */
 export async function verifiedUser(t: TestSandbox, email: string): Promise<string> {
-  const created = await t.banking('/api/v4/user/create', {
-    first_name: 'Jane',
-    last_name: 'Doe',
-    email,
-    phone_number: '2015550123',
-    address_one: '1 Main Street',
-    city: 'Newark',
-    state: 'NJ',
-    postal_code: '07102',
-    country: 'US',
-  });
-  const userId = created.body.data.user_id as string;
-  await t.banking('/api/v4/user/send-verification-request', {
+  const userId = await createDirectly(t, email);
+  await t.banking(PATHS.submitKyc, {
     user_id: userId,
     ssn: '123456789',
     date_of_birth: '1990-04-12',

@@ -1,55 +1,27 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INGO_USER_CONFLICT, ORCHESTRATOR_NON_RETRYABLE } from '../../src/workflows/failure-types';
 import { ONBOARDING_TAG } from '../../src/workflows/ids';
 import type { IngoFailureDetails } from '../../src/activities/failure';
-import { NO_FAULTS, anyString, matching } from '../sandbox/helpers';
+import { anyString, matching } from '../sandbox/helpers';
 import {
   adminUser,
+  createDirectly,
   failureOf,
   freshOnboarding,
   NOT_SENT_CODES,
-  startActivityBed,
+  PATHS,
+  useActivityBed,
   usersWithEmail,
   type ActivityBed,
 } from './helpers';
 
 /** ensureIngoUser against the sandbox: created once, found on a retry, never someone else's. */
 
-const CREATE = '/api/v4/user/create';
+const { createUser: CREATE, listUsers: LIST } = PATHS;
 
 describe('ensureIngoUser', () => {
   let bed: ActivityBed;
-
-  beforeAll(async () => {
-    bed = await startActivityBed();
-  });
-  afterEach(async () => {
-    await bed.t.admin('PUT', '/faults', NO_FAULTS);
-  });
-  afterAll(async () => {
-    await bed.close();
-  });
-
-  /** A user made straight at the sandbox, as another system (or another onboarding) would. */
-  async function createDirectly(
-    email: string,
-    metaData?: { name: string; value: string }[],
-  ): Promise<string> {
-    const reply = await bed.t.banking(CREATE, {
-      first_name: 'Jane',
-      last_name: 'Doe',
-      email,
-      phone_number: '2015550123',
-      address_one: '1 Main Street',
-      city: 'Newark',
-      state: 'NJ',
-      postal_code: '07102',
-      country: 'US',
-      ...(metaData ? { meta_data: metaData } : {}),
-    });
-    expect(reply.status).toBe(200);
-    return reply.body.data.user_id as string;
-  }
+  useActivityBed((started) => (bed = started));
 
   it('creates the user tagged with the onboarding id, without SSN or date of birth', async () => {
     const { onboardingId, applicant } = freshOnboarding('create');
@@ -80,7 +52,7 @@ describe('ensureIngoUser', () => {
 
     // What went over the wire: one look-up by email, then one create carrying no SSN/birth date.
     const sent = bed.sent.slice(sentBefore);
-    expect(sent.map((request) => request.path)).toEqual(['/api/v4/user/get-all', CREATE]);
+    expect(sent.map((request) => request.path)).toEqual([LIST, CREATE]);
     expect(sent[0]?.body).toMatchObject({ email: applicant.email });
     const createBody = sent[1]?.body ?? {};
     expect(createBody).toMatchObject({ email: applicant.email, first_name: 'Jane' });
@@ -179,7 +151,7 @@ describe('ensureIngoUser', () => {
 
   it('an untagged user with the same email is a conflict too', async () => {
     const input = freshOnboarding('untagged');
-    const existingId = await createDirectly(input.applicant.email);
+    const existingId = await createDirectly(bed.t, input.applicant.email);
     const before = await bed.t.stats();
 
     const failure = await failureOf(bed.run('ensureIngoUser', input));
@@ -193,7 +165,7 @@ describe('ensureIngoUser', () => {
 
   it('the email is matched whatever its case', async () => {
     const input = freshOnboarding('case');
-    const existingId = await createDirectly(input.applicant.email.toUpperCase());
+    const existingId = await createDirectly(bed.t, input.applicant.email.toUpperCase());
 
     const failure = await failureOf(bed.run('ensureIngoUser', input));
 
@@ -204,8 +176,8 @@ describe('ensureIngoUser', () => {
   it('two users tagged for the same onboarding are a conflict listing both', async () => {
     const input = freshOnboarding('twice');
     const tag = [{ name: ONBOARDING_TAG, value: input.onboardingId }];
-    const older = await createDirectly(input.applicant.email, tag);
-    const newer = await createDirectly(input.applicant.email, tag);
+    const older = await createDirectly(bed.t, input.applicant.email, tag);
+    const newer = await createDirectly(bed.t, input.applicant.email, tag);
     const before = await bed.t.stats();
 
     const failure = await failureOf(bed.run('ensureIngoUser', input));
@@ -223,7 +195,7 @@ describe('ensureIngoUser', () => {
   it("this onboarding's user is found even when an untagged user shares the email", async () => {
     const input = freshOnboarding('mixed');
     const { ingoUserId } = await bed.run('ensureIngoUser', input);
-    await createDirectly(input.applicant.email);
+    await createDirectly(bed.t, input.applicant.email);
 
     const again = await bed.run('ensureIngoUser', input);
 

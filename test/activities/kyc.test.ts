@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IngoFailureDetails } from '../../src/activities/failure';
 import { NON_RETRYABLE_INGO_ERRORS } from '../../src/ingo';
 import { NO_FAULTS, until } from '../sandbox/helpers';
@@ -6,14 +6,14 @@ import {
   adminUser,
   failureOf,
   freshOnboarding,
-  startActivityBed,
+  PATHS,
+  useActivityBed,
   type ActivityBed,
 } from './helpers';
 
 /** submitKyc / checkKyc against the sandbox, whose outcome follows the SSN's last four digits. */
 
-const SEND = '/api/v4/user/send-verification-request';
-const CHECK = '/api/v4/user/check-verification-request';
+const { submitKyc: SEND, checkKyc: CHECK } = PATHS;
 
 const DOB = '1990-04-12';
 /** docs/SANDBOX.md: any other last four is verified after the KYC delay. */
@@ -25,22 +25,15 @@ const SSN_FAILED = '123450000';
 
 describe('submitKyc and checkKyc', () => {
   let bed: ActivityBed;
-
-  beforeAll(async () => {
-    bed = await startActivityBed({ kycDelayMs: 20 });
-  });
-  afterEach(async () => {
-    await bed.t.admin('PUT', '/faults', NO_FAULTS);
-  });
-  afterAll(async () => {
-    await bed.close();
-  });
+  useActivityBed((started) => (bed = started), { kycDelayMs: 20 });
 
   async function newUser(): Promise<string> {
     const { ingoUserId } = await bed.run('ensureIngoUser', freshOnboarding('kyc'));
     return ingoUserId;
   }
 
+  const submit = (ingoUserId: string, ssn: string) =>
+    bed.run('submitKyc', { ingoUserId, ssn, dateOfBirth: DOB });
   const check = (ingoUserId: string) => bed.run('checkKyc', { ingoUserId });
 
   async function checkUntil(ingoUserId: string, status: string): Promise<void> {
@@ -50,11 +43,7 @@ describe('submitKyc and checkKyc', () => {
   it('submit puts the user in review; check follows the review to its decision', async () => {
     const ingoUserId = await newUser();
 
-    const submitted = await bed.run('submitKyc', {
-      ingoUserId,
-      ssn: SSN_OPERATOR,
-      dateOfBirth: DOB,
-    });
+    const submitted = await submit(ingoUserId, SSN_OPERATOR);
 
     expect(submitted).toEqual({ kycStatus: 'in_review' });
     // The SSN went to KYC (the sandbox keeps only its last four).
@@ -73,13 +62,7 @@ describe('submitKyc and checkKyc', () => {
 
   it("after the sandbox's automatic review, check reports verified", async () => {
     const ingoUserId = await newUser();
-    expect(
-      await bed.run('submitKyc', {
-        ingoUserId,
-        ssn: SSN_VERIFIED,
-        dateOfBirth: DOB,
-      }),
-    ).toEqual({ kycStatus: 'in_review' });
+    expect(await submit(ingoUserId, SSN_VERIFIED)).toEqual({ kycStatus: 'in_review' });
 
     await checkUntil(ingoUserId, 'verified');
 
@@ -88,15 +71,11 @@ describe('submitKyc and checkKyc', () => {
 
   it('a failed review is reported as failed, and corrected data can be submitted again', async () => {
     const ingoUserId = await newUser();
-    await bed.run('submitKyc', { ingoUserId, ssn: SSN_FAILED, dateOfBirth: DOB });
+    await submit(ingoUserId, SSN_FAILED);
 
     await checkUntil(ingoUserId, 'failed');
 
-    const resubmitted = await bed.run('submitKyc', {
-      ingoUserId,
-      ssn: SSN_VERIFIED,
-      dateOfBirth: DOB,
-    });
+    const resubmitted = await submit(ingoUserId, SSN_VERIFIED);
     expect(resubmitted).toEqual({ kycStatus: 'in_review' });
     expect((await adminUser(bed.t, ingoUserId)).ssn_last_four).toBe('6789');
     await checkUntil(ingoUserId, 'verified');
@@ -106,9 +85,7 @@ describe('submitKyc and checkKyc', () => {
     const ingoUserId = await newUser();
     await bed.t.admin('PUT', '/faults', { lostResponseRate: 1, paths: [SEND] });
 
-    const lost = await failureOf(
-      bed.run('submitKyc', { ingoUserId, ssn: SSN_VERIFIED, dateOfBirth: DOB }),
-    );
+    const lost = await failureOf(submit(ingoUserId, SSN_VERIFIED));
     expect(lost.type).toBe('IngoNetworkError');
     expect(lost.nonRetryable).toBe(false);
 
@@ -117,11 +94,7 @@ describe('submitKyc and checkKyc', () => {
     await bed.t.admin('PUT', '/faults', NO_FAULTS);
     const before = await bed.t.stats();
 
-    const retry = await bed.run('submitKyc', {
-      ingoUserId,
-      ssn: SSN_VERIFIED,
-      dateOfBirth: DOB,
-    });
+    const retry = await submit(ingoUserId, SSN_VERIFIED);
 
     expect(retry).toEqual({ kycStatus: 'verified' });
     const after = await bed.t.stats();
@@ -133,19 +106,11 @@ describe('submitKyc and checkKyc', () => {
 
   it('submitting again once verified does not start a new review', async () => {
     const ingoUserId = await newUser();
-    await bed.run('submitKyc', {
-      ingoUserId,
-      ssn: SSN_OPERATOR,
-      dateOfBirth: DOB,
-    });
+    await submit(ingoUserId, SSN_OPERATOR);
     await bed.t.admin('POST', `/kyc/${ingoUserId}/decision`, { status: 'verified' });
 
     // Different data this time: had Ingo taken it, the SSN on file would have changed.
-    const again = await bed.run('submitKyc', {
-      ingoUserId,
-      ssn: SSN_FAILED,
-      dateOfBirth: DOB,
-    });
+    const again = await submit(ingoUserId, SSN_FAILED);
 
     expect(again).toEqual({ kycStatus: 'verified' });
     expect(await adminUser(bed.t, ingoUserId)).toMatchObject({
@@ -157,13 +122,11 @@ describe('submitKyc and checkKyc', () => {
   it('an unknown user is IngoNotFoundError, for submit and check alike', async () => {
     const ingoUserId = 'user-00000000-0000-0000-0000-000000000000';
 
-    const submit = await failureOf(
-      bed.run('submitKyc', { ingoUserId, ssn: SSN_VERIFIED, dateOfBirth: DOB }),
-    );
+    const submitted = await failureOf(submit(ingoUserId, SSN_VERIFIED));
     const checked = await failureOf(check(ingoUserId));
 
     for (const [failure, operation] of [
-      [submit, 'user/send-verification-request'],
+      [submitted, 'user/send-verification-request'],
       [checked, 'user/check-verification-request'],
     ] as const) {
       expect(failure.type).toBe('IngoNotFoundError');
@@ -178,9 +141,7 @@ describe('submitKyc and checkKyc', () => {
     const ingoUserId = await newUser();
     const before = await bed.t.stats();
 
-    const failure = await failureOf(
-      bed.run('submitKyc', { ingoUserId, ssn: '98765', dateOfBirth: DOB }),
-    );
+    const failure = await failureOf(submit(ingoUserId, '98765'));
 
     expect(failure.type).toBe('IngoValidationError');
     const [details] = failure.details as [IngoFailureDetails];

@@ -1,12 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IngoFailureDetails } from '../../src/activities/failure';
 import type { TokenizeBillPayInput, TokenizeCheckInput } from '../../src/activities/payouts';
 import { NON_RETRYABLE_INGO_ERRORS } from '../../src/ingo';
 import { BILLER_NOT_FOUND, ORCHESTRATOR_NON_RETRYABLE } from '../../src/workflows/failure-types';
 import { payoutUniqueId } from '../../src/workflows/ids';
 import { ingoPayCommon } from '../fixtures/ingo-requests';
-import { NO_FAULTS, matching } from '../sandbox/helpers';
-import { failureOf, freshOnboarding, startActivityBed, type ActivityBed } from './helpers';
+import { matching } from '../sandbox/helpers';
+import { failureOf, freshOnboarding, JANE_DOE, useActivityBed, type ActivityBed } from './helpers';
 
 /**
  * tokenizeCheck and tokenizeBillPay against the sandbox's IngoPay gateway: its deterministic
@@ -26,16 +26,7 @@ const FIRST_SERVICE = { payeeId: '123457', name: 'First Service Middle Jersey' }
 const METRO_POWER = { payeeId: '200104', name: 'Metro Power & Light' };
 
 let bed: ActivityBed;
-
-beforeAll(async () => {
-  bed = await startActivityBed();
-});
-afterEach(async () => {
-  await bed.t.admin('PUT', '/faults', NO_FAULTS);
-});
-afterAll(async () => {
-  await bed.close();
-});
+useActivityBed((started) => (bed = started));
 
 /** A fresh onboarding's unique id for this destination, so no earlier test's token replays. */
 const uniqueIdFor = (destination: 'check' | 'bill-pay') =>
@@ -179,17 +170,7 @@ describe('tokenizeBillPay', () => {
     return {
       uniqueId: uniqueIdFor('bill-pay'),
       billPay: { account: TWO_BILLER_ACCOUNT, ...billPay },
-      holder: {
-        firstName: 'Jane',
-        lastName: 'Doe',
-        address: {
-          line1: '1 Main Street',
-          city: 'Newark',
-          state: 'NJ',
-          postalCode: '07102',
-          country: 'US',
-        },
-      },
+      holder: JANE_DOE,
     };
   }
 

@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EnsureIngoUserInput } from '../../src/activities/ingo-user';
 import { RETRYABLE_INGO_ERRORS } from '../../src/ingo';
 import { NO_FAULTS, sleep } from '../sandbox/helpers';
@@ -10,8 +10,9 @@ import {
   adminUser,
   failureOf,
   freshOnboarding,
+  PATHS,
   runActivity,
-  startActivityBed,
+  useActivityBed,
   usersWithEmail,
   verifiedUser,
   quietSdkLogger,
@@ -23,22 +24,10 @@ import {
  * never reached Ingo or was cancelled by Temporal.
  */
 
-const LIST = '/api/v4/user/get-all';
-const SEND = '/api/v4/user/send-verification-request';
-const CHECK = '/api/v4/user/check-verification-request';
-const ISSUE = '/api/v4/business/routable-bank-accounts/issue';
+const { listUsers: LIST, submitKyc: SEND, checkKyc: CHECK, issueAccount: ISSUE } = PATHS;
 
 let bed: ActivityBed;
-
-beforeAll(async () => {
-  bed = await startActivityBed();
-});
-afterEach(async () => {
-  await bed.t.admin('PUT', '/faults', NO_FAULTS);
-});
-afterAll(async () => {
-  await bed.close();
-});
+useActivityBed((started) => (bed = started));
 
 /** Rate-limits `path` and returns the delay the sandbox's own `Retry-After` asks for, in ms. */
 async function rateLimit(path: string): Promise<number> {

@@ -30,8 +30,8 @@ import { PinoRuntimeLogger, temporalLogLevel } from '../../src/temporal/runtime-
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { workflowCode } from '../../src/worker';
 import { startOnboarding } from '../../src/temporal/start-onboarding';
-import type { OnboardingRequest } from '../../src/workflows/onboarding-input';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { signup } from '../onboarding/harness';
 import { installQuietRuntime } from '../temporal/helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -323,7 +323,11 @@ describe('worker on a Temporal dev server', () => {
         workflows: 'source',
       });
 
-      const request = signup();
+      // Verified by the sandbox (SSN ending 1234), polled for quickly.
+      const request = signup({
+        ssnLast4: '1234',
+        timing: { kycGracePeriod: '1 second', kycPollInterval: '1 second' },
+      });
       const handle = await startOnboarding(env!.client, request, { taskQueue });
       const result = await handle.result();
       expect(result).toMatchObject({ outcome: 'completed', signupId: request.signupId });
@@ -461,26 +465,5 @@ function readLog(child: ChildProcessWithoutNullStreams) {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
-  };
-}
-
-let signups = 0;
-
-/** A signup the sandbox verifies (SSN ending 1234), polled for quickly. */
-function signup(): OnboardingRequest {
-  signups += 1;
-  const signupId = `worker-${randomUUID().slice(0, 8)}-${signups}`;
-  return {
-    signupId,
-    applicant: {
-      firstName: 'Jane',
-      lastName: 'Doe',
-      email: `jane.doe+${signupId}@example.com`,
-      phoneNumber: '2015550123',
-      address: { line1: '1 Main Street', city: 'Newark', state: 'NJ', postalCode: '07102' },
-      dateOfBirth: '1990-04-12',
-      ssn: '123451234',
-    },
-    timing: { kycGracePeriod: '1 second', kycPollInterval: '1 second' },
   };
 }
