@@ -316,6 +316,16 @@ describe('onboarding end to end on the dev server', () => {
     await h.record('cancelled', handle, parked.ingoUserId);
   });
 
+  it('cancels cleanly while an Ingo call is in flight', async () => {
+    await h.sandbox.admin('PUT', '/faults', { latencyMs: 1500, paths: ['/api/v4/user/create'] });
+    const handle = await h.start(signup({ timing: FAST }));
+    await h.waitFor(handle, (s) => s.attempts.create_user === 1);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    expect(await h.status(handle)).toMatchObject({ status: 'cancelled', step: 'create_user' });
+  });
+
   it('creates exactly one Ingo user per signup when every user/create answer is lost', async () => {
     await h.sandbox.admin('PUT', '/faults', {
       lostResponseRate: 1,
