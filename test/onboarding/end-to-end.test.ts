@@ -14,7 +14,7 @@ import {
   OnboardingStepKey,
 } from '../../src/workflows/search-attributes';
 import { OnboardingRequestError } from '../../src/temporal/start-onboarding';
-import { NO_FAULTS } from '../sandbox/helpers';
+import { NO_FAULTS, until } from '../sandbox/helpers';
 import { signup, startHarness, type Harness } from './harness';
 
 const FAST = {
@@ -318,12 +318,15 @@ describe('onboarding end to end on the dev server', () => {
 
   it('cancels cleanly while an Ingo call is in flight', async () => {
     await h.sandbox.admin('PUT', '/faults', { latencyMs: 1500, paths: ['/api/v4/user/create'] });
-    const handle = await h.start(signup({ timing: FAST }));
+    const request = signup({ timing: FAST });
+    const handle = await h.start(request);
     await h.waitFor(handle, (s) => s.attempts.create_user === 1);
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow();
     expect((await handle.describe()).status.name).toBe('CANCELLED');
     expect(await h.status(handle)).toMatchObject({ status: 'cancelled', step: 'create_user' });
+    // The call already sent is carried out all the same: a restart of this signup would find it.
+    await until(async () => (await h.usersWithEmail(request.applicant.email)).length === 1, 5_000);
   });
 
   it('creates exactly one Ingo user per signup when every user/create answer is lost', async () => {
