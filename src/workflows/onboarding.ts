@@ -17,6 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { OnboardingActivities } from '../activities';
 import { RETRYABLE_INGO_ERRORS } from '../ingo/errors';
+import { KYC_STATUSES } from '../ingo/schemas/fields';
 import type { z } from 'zod';
 import { describeIssues, fieldIssues } from '../validation';
 import { ingoActivityOptions, singleAttemptActivityOptions } from './activity-options';
@@ -99,6 +100,8 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
 
   setHandler(statusQuery, () => state);
   setHandler(kycStatusChangedSignal, (kycStatus) => {
+    // Display only (decisions come from the review's result), but never a value Ingo cannot have.
+    if (!KYC_STATUSES.includes(kycStatus)) return;
     state.kycStatus = kycStatus;
     publish();
   });
