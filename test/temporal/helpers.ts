@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { IllegalStateError } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { greet } from './fixtures/workflows';
 import * as activities from './fixtures/activities';
 
 /**
@@ -44,4 +47,48 @@ export async function startFixtureWorker(
       await running;
     },
   };
+}
+
+export interface FixtureServer {
+  /** The running environment (set once `beforeAll` has run). */
+  env(): TestWorkflowEnvironment;
+  taskQueue: string;
+}
+
+/**
+ * One Temporal server per suite with a fixture worker on it, stopped after the suite, plus the
+ * smoke test every server must pass: a workflow that calls an activity.
+ */
+export function useFixtureServer(
+  name: string,
+  create: () => Promise<TestWorkflowEnvironment>,
+): FixtureServer {
+  const taskQueue = `smoke-${name}-${randomUUID()}`;
+  let env: TestWorkflowEnvironment | undefined;
+  let worker: RunningWorker | undefined;
+
+  beforeAll(async () => {
+    installQuietRuntime();
+    env = await create();
+    worker = await startFixtureWorker(env, taskQueue);
+  });
+
+  afterAll(async () => {
+    try {
+      await worker?.stop();
+    } finally {
+      await env?.teardown();
+    }
+  });
+
+  it('runs a workflow that calls an activity', async () => {
+    const result = await env!.client.workflow.execute(greet, {
+      args: ['Temporal'],
+      taskQueue,
+      workflowId: `greet-${randomUUID()}`,
+    });
+    expect(result).toBe('Hello, Temporal!');
+  });
+
+  return { env: () => env!, taskQueue };
 }
