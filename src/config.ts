@@ -20,6 +20,35 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((value) => ['true', '1', 'yes'].includes(value));
 const url = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''));
+const port = z.coerce.number().int().min(0).max(65_535);
+const secretToken = z.string().min(12, 'must be at least 12 characters');
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * `id:base64key` pairs separated by commas; every key 32 random bytes (AES-256). Old keys stay
+ * listed after a rotation so histories written under them can still be decoded.
+ */
+const encryptionKeys = z.string().transform((value, ctx) => {
+  const keys: { id: string; key: Buffer }[] = [];
+  for (const [index, entry] of value.split(',').entries()) {
+    const [id = '', material = '', ...rest] = entry.trim().split(':');
+    const key = Buffer.from(material, 'base64');
+    const problem = !KEY_ID.test(id)
+      ? 'needs an id of letters, digits, ".", "_" or "-" before the ":"'
+      : rest.length > 0 || key.length !== 32
+        ? 'needs a base64 key of exactly 32 bytes after the ":"'
+        : keys.some((known) => known.id === id)
+          ? `repeats the key id ${id}`
+          : undefined;
+    if (problem) {
+      // The entry's position, never its content: it is secret.
+      ctx.addIssue({ code: 'custom', message: `entry ${index + 1} ${problem}` });
+      return z.NEVER;
+    }
+    keys.push({ id, key });
+  }
+  return keys;
+});
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -58,6 +87,33 @@ const envSchema = z.object({
   // Where Temporal is (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS, API key, profiles) is read by
   // @temporalio/envconfig in src/temporal/connection.ts, the same variables the Temporal CLI reads.
   TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('onboarding'),
+  /** How long the API and the webhook receiver wait for Temporal before answering 503. */
+  TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+
+  ONBOARDING_API_HOST: z.string().min(1).default('127.0.0.1'),
+  ONBOARDING_API_PORT: port.default(8080),
+  ONBOARDING_API_TOKEN: z.string().min(1).default('local-dev-token'),
+  /** Where the CLI and the typed client find the API. */
+  ONBOARDING_API_URL: url.default('http://127.0.0.1:8080'),
+  /** Rejected requests (bad signature, bad token, bad body) one client address may make a minute. */
+  REJECTED_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Express's `trust proxy`: set it behind a load balancer, so limits apply per real client. */
+  TRUST_PROXY: z.string().min(1).optional(),
+
+  PAYLOAD_ENCRYPTION_KEYS: encryptionKeys.optional(),
+  PAYLOAD_ENCRYPTION_CURRENT_KEY: z.string().regex(KEY_ID).optional(),
+  /** Local state: the generated development encryption key lives here. */
+  DATA_DIR: z.string().min(1).default('.data'),
+
+  CODEC_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
+  CODEC_SERVER_PORT: port.default(8081),
+  CODEC_AUTH_TOKEN: secretToken.default('local-codec-token'),
+  /** Origins allowed to call the codec server from a browser: the Temporal UI's. */
+  CODEC_CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim().replace(/\/+$/, '')))
+    .pipe(z.array(z.url({ protocol: /^https?$/ })))
+    .default(['http://localhost:8233', 'http://127.0.0.1:8233']),
 });
 
 /** Sandbox defaults are for local use: production must name its real credentials. */
@@ -69,6 +125,9 @@ const REQUIRED_IN_PRODUCTION = [
   'INGO_API_KEY',
   'INGO_PARTICIPANT_ID',
   'INGO_WEBHOOK_SECRET',
+  'ONBOARDING_API_TOKEN',
+  'PAYLOAD_ENCRYPTION_KEYS',
+  'CODEC_AUTH_TOKEN',
 ] as const;
 
 function build(env: z.output<typeof envSchema>) {
@@ -107,7 +166,27 @@ function build(env: z.output<typeof envSchema>) {
         reorderWebhooks: env.INGO_SANDBOX_REORDER_WEBHOOKS,
       },
     },
-    temporal: { taskQueue: env.TEMPORAL_TASK_QUEUE },
+    temporal: { taskQueue: env.TEMPORAL_TASK_QUEUE, rpcTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS },
+    api: {
+      host: env.ONBOARDING_API_HOST,
+      port: env.ONBOARDING_API_PORT,
+      token: env.ONBOARDING_API_TOKEN,
+      url: env.ONBOARDING_API_URL,
+      rejectedRequestsPerMinute: env.REJECTED_REQUESTS_PER_MINUTE,
+      trustProxy: env.TRUST_PROXY,
+    },
+    encryption: {
+      /** Undefined outside production means: use (and create) the development key in DATA_DIR. */
+      keys: env.PAYLOAD_ENCRYPTION_KEYS,
+      currentKeyId: env.PAYLOAD_ENCRYPTION_CURRENT_KEY ?? env.PAYLOAD_ENCRYPTION_KEYS?.[0]?.id,
+      dataDir: env.DATA_DIR,
+    },
+    codec: {
+      host: env.CODEC_SERVER_HOST,
+      port: env.CODEC_SERVER_PORT,
+      token: env.CODEC_AUTH_TOKEN,
+      corsOrigins: env.CODEC_CORS_ORIGINS,
+    },
   };
 }
 
@@ -121,6 +200,28 @@ export class ConfigError extends Error {
         variables.map((variable) => `${variable.name} ${variable.problem}`).join('; '),
     );
   }
+}
+
+function crossFieldProblems(env: z.output<typeof envSchema>): { name: string; problem: string }[] {
+  const keys = env.PAYLOAD_ENCRYPTION_KEYS;
+  const current = env.PAYLOAD_ENCRYPTION_CURRENT_KEY;
+  if (current !== undefined && !keys?.some((key) => key.id === current)) {
+    return [
+      {
+        name: 'PAYLOAD_ENCRYPTION_CURRENT_KEY',
+        problem: 'names no key in PAYLOAD_ENCRYPTION_KEYS',
+      },
+    ];
+  }
+  if (keys && keys.length > 1 && current === undefined) {
+    return [
+      {
+        name: 'PAYLOAD_ENCRYPTION_CURRENT_KEY',
+        problem: 'is required when PAYLOAD_ENCRYPTION_KEYS holds more than one key',
+      },
+    ];
+  }
+  return [];
 }
 
 /** Parses a given environment; throws ConfigError naming every bad variable. */
@@ -141,6 +242,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       if (!(name in present)) problems.push({ name, problem: 'is required in production' });
     }
   }
+  if (parsed.success) problems.push(...crossFieldProblems(parsed.data));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   return build(parsed.data);
 }

@@ -70,6 +70,62 @@ describe('config', () => {
     );
   });
 
+  it('refuses production without an API token, a codec token and encryption keys', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /ONBOARDING_API_TOKEN is required in production.*PAYLOAD_ENCRYPTION_KEYS is required in production.*CODEC_AUTH_TOKEN is required in production/,
+    );
+  });
+
+  it('reads an encryption keyring of id:base64 pairs, the current key named or the only one', () => {
+    const first = Buffer.alloc(32, 1);
+    const second = Buffer.alloc(32, 2);
+    const keyring = `2025-01:${first.toString('base64')}, 2026-11:${second.toString('base64')}`;
+    const config = loadConfig({
+      PAYLOAD_ENCRYPTION_KEYS: keyring,
+      PAYLOAD_ENCRYPTION_CURRENT_KEY: '2026-11',
+    });
+    expect(config.encryption.keys).toEqual([
+      { id: '2025-01', key: first },
+      { id: '2026-11', key: second },
+    ]);
+    expect(config.encryption.currentKeyId).toBe('2026-11');
+    const single = loadConfig({ PAYLOAD_ENCRYPTION_KEYS: `only:${first.toString('base64')}` });
+    expect(single.encryption.currentKeyId).toBe('only');
+    expect(loadConfig({}).encryption).toEqual({
+      keys: undefined,
+      currentKeyId: undefined,
+      dataDir: '.data',
+    });
+  });
+
+  it('refuses a bad keyring naming the entry, never echoing a key', () => {
+    const short = Buffer.alloc(16, 7).toString('base64');
+    const good = Buffer.alloc(32, 1).toString('base64');
+    const fails = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        expect((error as Error).message).not.toContain(short);
+        expect((error as Error).message).not.toContain(good);
+        return (error as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(fails({ PAYLOAD_ENCRYPTION_KEYS: `a:${good},b:${short}` })).toMatch(
+      /PAYLOAD_ENCRYPTION_KEYS entry 2 needs a base64 key of exactly 32 bytes/,
+    );
+    expect(fails({ PAYLOAD_ENCRYPTION_KEYS: `a:${good},a:${good}` })).toMatch(
+      /entry 2 repeats the key id a/,
+    );
+    expect(fails({ PAYLOAD_ENCRYPTION_KEYS: good })).toMatch(/entry 1 needs an id/);
+    expect(fails({ PAYLOAD_ENCRYPTION_KEYS: `a:${good},b:${good}` })).toMatch(
+      /PAYLOAD_ENCRYPTION_CURRENT_KEY is required when PAYLOAD_ENCRYPTION_KEYS holds more than one/,
+    );
+    expect(
+      fails({ PAYLOAD_ENCRYPTION_KEYS: `a:${good}`, PAYLOAD_ENCRYPTION_CURRENT_KEY: 'b' }),
+    ).toMatch(/PAYLOAD_ENCRYPTION_CURRENT_KEY names no key/);
+  });
+
   it('insists the Banking base URL is the documented /api/v4 one', () => {
     expect(() => loadConfig({ INGO_BANKING_BASE_URL: 'https://example.com' })).toThrow(
       /INGO_BANKING_BASE_URL must be the Banking Platform base URL ending in \/api\/v4/,
@@ -77,7 +133,7 @@ describe('config', () => {
   });
 
   it('polls the onboarding task queue unless TEMPORAL_TASK_QUEUE names another', () => {
-    expect(loadConfig({}).temporal).toEqual({ taskQueue: 'onboarding' });
+    expect(loadConfig({}).temporal).toEqual({ taskQueue: 'onboarding', rpcTimeoutMs: 5000 });
     expect(loadConfig({ TEMPORAL_TASK_QUEUE: '' }).temporal.taskQueue).toBe('onboarding');
     expect(loadConfig({ TEMPORAL_TASK_QUEUE: 'onboarding-eu' }).temporal.taskQueue).toBe(
       'onboarding-eu',
@@ -87,6 +143,6 @@ describe('config', () => {
 
   it('leaves where Temporal is to @temporalio/envconfig', () => {
     const config = loadConfig({ TEMPORAL_ADDRESS: 'not an address', TEMPORAL_NAMESPACE: '' });
-    expect(config.temporal).toEqual({ taskQueue: 'onboarding' });
+    expect(config.temporal).toEqual({ taskQueue: 'onboarding', rpcTimeoutMs: 5000 });
   });
 });

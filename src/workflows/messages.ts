@@ -116,6 +116,8 @@ export interface OnboardingStatusView {
   /** How many times each step has been started (first run, automatic re-runs, operator retries). */
   attempts: Partial<Record<OnboardingStep, number>>;
   kycSubmissions: number;
+  /** Once issued: usable before the optional steps after it have finished. */
+  routableAccount?: RoutableAccountSummary;
   /** Set while the onboarding is parked in `needs_attention`, and kept as history afterwards. */
   lastError?: StepError;
   /** While `awaiting_kyc_resubmission`: when the window closes. */

@@ -242,6 +242,7 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
     const routableAccount = await runStep('issue_account', () =>
       retryWhileNothingHappened(() => issueRoutableAccount({ ingoUserId }), timing),
     );
+    state.routableAccount = routableAccount;
 
     const { bankAccount, payouts } = input;
     const linkedBankAccount =
