@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig, type ClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 
@@ -85,14 +86,29 @@ export async function connectWorker(settings: TemporalSettings = temporalSetting
   }
 }
 
+export interface ClientOptions {
+  /** The payload codec every client must share with the worker (src/codec). */
+  dataConverter?: DataConverter;
+  /**
+   * Connect on first use instead of now: a server process (API, webhook receiver) then starts and
+   * answers 503 while Temporal is away, rather than failing to start.
+   */
+  lazy?: boolean;
+}
+
 /** A client for starting and signalling workflows, and its connection (for operator calls). */
-export async function connectClient(settings: TemporalSettings = temporalSettings()) {
+export async function connectClient(
+  settings: TemporalSettings = temporalSettings(),
+  { dataConverter, lazy = false }: ClientOptions = {},
+) {
   let connection: Connection;
   try {
-    connection = await Connection.connect(settings.connectionOptions);
+    connection = lazy
+      ? Connection.lazy(settings.connectionOptions)
+      : await Connection.connect(settings.connectionOptions);
   } catch (error) {
     throw unreachable(settings, error);
   }
-  const client = new Client({ connection, namespace: settings.namespace });
+  const client = new Client({ connection, namespace: settings.namespace, dataConverter });
   return { client, connection, namespace: settings.namespace, address: settings.address };
 }
