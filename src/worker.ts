@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { createActivities } from './activities';
-import { config } from './config';
+import { encryptedDataConverter } from './codec/data-converter';
+import { loadKeyring, type Keyring } from './codec/keyring';
+import { config, type Config } from './config';
 import { createIngoClients } from './ingo';
 import { logger } from './logger';
 import { connectWorker, temporalSettings } from './temporal/connection';
@@ -34,8 +37,34 @@ export function workflowCode(
   return { workflowBundle: { codePath } };
 }
 
+export interface OnboardingWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  ingo: Config['ingo'];
+  keyring: Keyring;
+  logger: Logger;
+  code?: Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>;
+}
+
+/** The worker as production runs it; tests build theirs here too, so they run the same wiring. */
+export function createOnboardingWorker(options: OnboardingWorkerOptions): Promise<Worker> {
+  const { ingo, logger } = options;
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: createActivities({ ...createIngoClients(ingo), logger }),
+    ...(options.code ?? workflowCode()),
+    dataConverter: encryptedDataConverter(options.keyring),
+    // An Ingo call in flight may take its whole timeout: cutting it off would leave its outcome
+    // unknown (user/create has no idempotency key), so shutdown waits that long first.
+    shutdownGraceTime: ingo.timeoutMs,
+  });
+}
+
 export async function main(): Promise<void> {
-  const { logLevel, ingo, temporal } = config();
+  const { logLevel, ingo, temporal, encryption, env } = config();
   Runtime.install({
     logger: new PinoRuntimeLogger(logger),
     // Core's own lines too, through pino, at our level (it otherwise prints its own format).
@@ -48,17 +77,18 @@ export async function main(): Promise<void> {
 
   const settings = temporalSettings();
   const code = workflowCode();
+  // Before connecting: without its key the worker could not read a single history.
+  const keyring = loadKeyring(encryption, env);
   const { connection, namespace, address } = await connectWorker(settings);
   try {
-    const worker = await Worker.create({
+    const worker = await createOnboardingWorker({
       connection,
       namespace,
       taskQueue: temporal.taskQueue,
-      activities: createActivities({ ...createIngoClients(ingo), logger }),
-      ...code,
-      // An Ingo call in flight may take its whole timeout: cutting it off would leave its outcome
-      // unknown (user/create has no idempotency key), so shutdown waits that long first.
-      shutdownGraceTime: ingo.timeoutMs,
+      ingo,
+      keyring,
+      logger,
+      code,
     });
     const running = worker.run();
     logger.info(
@@ -68,6 +98,7 @@ export async function main(): Promise<void> {
         address,
         tls: settings.tls,
         workflows: code.workflowBundle ? 'bundle' : 'source',
+        encryptionKey: keyring.current.id,
       },
       'worker started',
     );
