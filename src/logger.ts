@@ -1,4 +1,4 @@
-import pino, { type Logger, type LoggerOptions } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { config } from './config';
 
 /**
@@ -8,6 +8,9 @@ import { config } from './config';
 
 const SENSITIVE_KEYS = [
   'ssn',
+  'email',
+  'phoneNumber',
+  'phone_number',
   'date_of_birth',
   'dateOfBirth',
   'account_number',
@@ -34,12 +37,14 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
-export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino({
+/** The logger's configuration; a destination other than stdout is for tests capturing lines. */
+export function createLogger(options: LoggerOptions = {}, destination?: DestinationStream): Logger {
+  const settings: LoggerOptions = {
     level: config().logLevel,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     ...options,
-  });
+  };
+  return destination ? pino(settings, destination) : pino(settings);
 }
 
 export const logger = createLogger();
