@@ -8,7 +8,7 @@
 import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { Client } from '@temporalio/client';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { Runtime, Worker } from '@temporalio/worker';
@@ -67,7 +67,10 @@ describe('personal data stays encrypted and out of logs', () => {
       await s.client.start(request);
       signupIds.push(request.signupId);
     }
-    await until(async () => (await s.client.get(failing.signupId)).resubmitBy !== undefined, 30_000);
+    await until(
+      async () => (await s.client.get(failing.signupId)).resubmitBy !== undefined,
+      30_000,
+    );
     await s.client.resubmitKyc(failing.signupId, {
       ssn: PLANTED.resubmittedSsn,
       dateOfBirth: PLANTED.resubmittedDateOfBirth,
@@ -92,9 +95,9 @@ describe('personal data stays encrypted and out of logs', () => {
     for (const workflowId of ids) {
       const handle = plain.workflow.getHandle(workflowId);
       const history = await handle.fetchHistory();
-      expect(leaksIn(Buffer.from(temporal.api.history.v1.History.encode(history).finish()))).toEqual(
-        [],
-      );
+      expect(
+        leaksIn(Buffer.from(temporal.api.history.v1.History.encode(history).finish())),
+      ).toEqual([]);
       expect(leaksIn(historyToJSON(history))).toEqual([]);
       const description = await handle.describe();
       expect(leaksIn(JSON.stringify(description.raw))).toEqual([]);
@@ -112,14 +115,16 @@ describe('personal data stays encrypted and out of logs', () => {
   });
 
   it('decodes the workflow input with the codec, and through the codec server', async () => {
-    const history = await plain.workflow.getHandle(onboardingWorkflowId(signupIds[0]!)).fetchHistory();
+    const history = await plain.workflow
+      .getHandle(onboardingWorkflowId(signupIds[0]!))
+      .fetchHistory();
     const input = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
     expect(Buffer.from(input.metadata!.encoding!).toString()).toBe('binary/encrypted');
     expect(Buffer.from(input.metadata!['encryption-key-id']!).toString()).toBe(
       TEST_KEYRING.current.id,
     );
 
-    const [decoded] = await new EncryptionCodec(TEST_KEYRING).decode([input as Payload]);
+    const [decoded] = await new EncryptionCodec(TEST_KEYRING).decode([input]);
     const request = defaultPayloadConverter.fromPayload<{ applicant: { ssn: string } }>(decoded!);
     expect(request.applicant).toMatchObject({
       ssn: PLANTED.ssn,
@@ -159,7 +164,10 @@ describe('personal data stays encrypted and out of logs', () => {
     const request = apiSignup({ ssnLast4: '2222' });
     request.timing = { ...request.timing, kycGracePeriod: '1 hour' };
     await s.client.start(request);
-    await until(async () => (await s.client.get(request.signupId)).kycStatus === 'in_review', 30_000);
+    await until(
+      async () => (await s.client.get(request.signupId)).kycStatus === 'in_review',
+      30_000,
+    );
     const { ingoUserId } = await s.client.get(request.signupId);
 
     await s.restartWorker(ROTATED_TEST_KEYRING);
@@ -179,7 +187,7 @@ describe('personal data stays encrypted and out of logs', () => {
       connection: s.env.connection,
       dataConverter: encryptedDataConverter(ROTATED_TEST_KEYRING),
     });
-    const result = await rotated.workflow.getHandle(workflowId).result();
+    const result: unknown = await rotated.workflow.getHandle(workflowId).result();
     expect(result).toMatchObject({ outcome: 'completed', ingoUserId });
     await Worker.runReplayHistory(
       {

@@ -19,7 +19,7 @@ import { createOnboardingWorker } from '../../src/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { startSandbox, type TestSandbox } from '../sandbox/helpers';
 import { installQuietRuntime } from '../temporal/helpers';
-import { TEST_KEYRING } from '../fixtures/test-keyring';
+import { keyringEnv, TEST_KEYRING } from '../fixtures/test-keyring';
 
 /**
  * The whole system as production wires it, in one test process: a Temporal dev server persisting
@@ -59,18 +59,10 @@ export function captureLogs(): { logger: Logger; logs: string[] } {
   return { logger: createLogger({ level: 'debug' }, stream), logs };
 }
 
-function keyringEnv(keyring: Keyring): Record<string, string> {
-  return {
-    PAYLOAD_ENCRYPTION_KEYS: [...keyring.keys]
-      .map(([id, key]) => `${id}:${key.toString('base64')}`)
-      .join(','),
-    PAYLOAD_ENCRYPTION_CURRENT_KEY: keyring.current.id,
-  };
-}
-
-export async function startSystem(
-  { keyring = TEST_KEYRING, logger: given }: { keyring?: Keyring; logger?: ReturnType<typeof captureLogs> } = {},
-): Promise<SystemStack> {
+export async function startSystem({
+  keyring = TEST_KEYRING,
+  logger: given,
+}: { keyring?: Keyring; logger?: ReturnType<typeof captureLogs> } = {}): Promise<SystemStack> {
   installQuietRuntime();
   const { logger, logs } = given ?? captureLogs();
   const stops: (() => Promise<unknown>)[] = [];
@@ -81,7 +73,7 @@ export async function startSystem(
   };
   try {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'onboarding-system-'));
-    stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+    stops.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
     const dbFile = path.join(dir, 'temporal.sqlite');
     const env = await TestWorkflowEnvironment.createLocal({
       server: {

@@ -14,13 +14,10 @@ import { SearchAttributeType } from '@temporalio/common';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { msToTs } from '@temporalio/common/lib/time';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorkflows } from '../../scripts/bundle-workflows';
-import { createActivities } from '../../src/activities';
 import { loadConfig } from '../../src/config';
-import { createIngoClients } from '../../src/ingo';
 import { REDACT_PATHS } from '../../src/logger';
 import { createSandbox } from '../../src/sandbox/sandbox';
 import type { RunningSandbox } from '../../src/sandbox/sandbox';
@@ -28,7 +25,9 @@ import { temporalCliPath, temporalTestServerPath } from '../../src/temporal/bina
 import { connectClient, connectWorker, loadTemporalSettings } from '../../src/temporal/connection';
 import { PinoRuntimeLogger, temporalLogLevel } from '../../src/temporal/runtime-logger';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
-import { workflowCode } from '../../src/worker';
+import { createOnboardingWorker, workflowCode } from '../../src/worker';
+import { encryptedDataConverter } from '../../src/codec/data-converter';
+import { keyringEnv, TEST_KEYRING } from '../fixtures/test-keyring';
 import { startOnboarding } from '../../src/temporal/start-onboarding';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { signup } from '../onboarding/harness';
@@ -219,6 +218,7 @@ describe('worker on a Temporal dev server', () => {
           executable: { type: 'existing-path', path: temporalCliPath() },
           searchAttributes: [...SEARCH_ATTRIBUTES],
         },
+        client: { dataConverter: encryptedDataConverter(TEST_KEYRING) },
       }),
       createSandbox({ port: 0, kycDelayMs: 50, logger: silent }).start(),
     ]);
@@ -310,6 +310,7 @@ describe('worker on a Temporal dev server', () => {
       TEMPORAL_TASK_QUEUE: taskQueue,
       INGO_BANKING_BASE_URL: `${sandbox!.url}/api/v4`,
       INGO_PAY_BASE_URL: sandbox!.url,
+      ...keyringEnv(TEST_KEYRING),
     });
     const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     const log = readLog(child);
@@ -321,6 +322,7 @@ describe('worker on a Temporal dev server', () => {
         address: env!.address,
         tls: false,
         workflows: 'source',
+        encryptionKey: TEST_KEYRING.current.id,
       });
 
       // Verified by the sandbox (SSN ending 1234), polled for quickly.
@@ -370,15 +372,36 @@ describe('worker on a Temporal dev server', () => {
     const code = workflowCode(path.join(dist, 'worker.js'));
     expect(code).toEqual({ workflowBundle: { codePath: path.join(dist, 'workflow-bundle.js') } });
 
-    const worker = await Worker.create({
+    const taskQueue = `worker-bundle-${randomUUID()}`;
+    const worker = await createOnboardingWorker({
       connection: env!.nativeConnection,
       namespace: 'default',
-      taskQueue: `worker-bundle-${randomUUID()}`,
-      activities: createActivities({ ...createIngoClients(sandboxConfig().ingo), logger: silent }),
-      ...code,
+      taskQueue,
+      ingo: sandboxConfig().ingo,
+      keyring: TEST_KEYRING,
+      logger: silent,
+      code,
     });
-    await worker.runUntil(Promise.resolve());
+    // A refused onboarding fails with an encoded failure: the bundle carries the failure converter.
+    const request = signup({ ssnLast4: '1234' });
+    const result: unknown = await worker
+      .runUntil(
+        env!.client.workflow.execute('onboarding', {
+          taskQueue,
+          workflowId: `onboarding-not-${request.signupId}`,
+          args: [request],
+        }),
+      )
+      .catch((error: unknown) => error);
     expect(worker.getState()).toBe('STOPPED');
+    const failure = (result as { cause?: { message?: string } }).cause;
+    expect(failure?.message).toMatch(/must run as workflow onboarding-/);
+    const history = await env!.client.workflow
+      .getHandle(`onboarding-not-${request.signupId}`)
+      .fetchHistory();
+    const failed = history.events!.at(-1)!.workflowExecutionFailedEventAttributes!.failure!;
+    expect(failed.message).toBe('Encoded failure');
+    expect(failed.encodedAttributes).toBeTruthy();
   });
 
   it('refuses to start built without a bundle, saying how to make one', () => {
@@ -424,7 +447,8 @@ describe('search attributes on the time-skipping test server', () => {
 function spawnWorker(env: Record<string, string>): ChildProcessWithoutNullStreams {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([name]) => !name.startsWith('TEMPORAL_') && !name.startsWith('INGO_'),
+      ([name]) =>
+        !name.startsWith('TEMPORAL_') && !name.startsWith('INGO_') && !name.startsWith('PAYLOAD_'),
     ),
   );
   return spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
