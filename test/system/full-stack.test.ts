@@ -3,27 +3,10 @@
 // real receiver, for every SSN outcome of the sandbox contract.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StartOnboardingBody } from '../../src/api/schemas';
 import { kycWorkflowId, onboardingWorkflowId } from '../../src/workflows/ids';
 import { kycProgressQuery, statusQuery } from '../../src/workflows/messages';
-import { signup, type SignupOptions } from '../onboarding/harness';
 import { until } from '../sandbox/helpers';
-import { startSystem, type SystemStack } from './stack';
-
-const FAST = {
-  kycGracePeriod: '1 second',
-  kycPollInterval: '500 milliseconds',
-  kycMaxPollInterval: '2 seconds',
-  kycResubmitWindow: '1 second',
-  retryInitialInterval: '100 milliseconds',
-  retryMaxInterval: '500 milliseconds',
-};
-
-/** The harness's signup, in the API's shape. */
-export function apiSignup(options: SignupOptions = {}): StartOnboardingBody {
-  const { bankAccount, payouts, ...rest } = signup({ timing: FAST, ...options });
-  return { ...rest, externalBankAccount: bankAccount, payoutDestinations: payouts };
-}
+import { apiSignup, FAST, startSystem, type SystemStack } from './stack';
 
 describe('the whole system, through the API and the webhook receiver', () => {
   let s: SystemStack;

@@ -20,8 +20,7 @@ import { PinoRuntimeLogger } from '../../src/temporal/runtime-logger';
 import { onboardingWorkflowId } from '../../src/workflows/ids';
 import { until } from '../sandbox/helpers';
 import { ROTATED_TEST_KEYRING, TEST_KEYRING } from '../fixtures/test-keyring';
-import { apiSignup } from './full-stack.test';
-import { captureLogs, CODEC_TOKEN, startSystem, type SystemStack } from './stack';
+import { apiSignup, captureLogs, CODEC_TOKEN, startSystem, type SystemStack } from './stack';
 
 const digits = (count: number) =>
   Array.from({ length: count }, () => String(randomInt(10))).join('');
@@ -177,9 +176,9 @@ describe('personal data stays encrypted and out of logs', () => {
     const workflowId = onboardingWorkflowId(request.signupId);
     const history = await plain.workflow.getHandle(workflowId).fetchHistory();
     const keyIds = new Set(
-      historyToJSON(history)
-        .match(/"encryption-key-id":"([^"]+)"/g)
-        ?.map((match) => Buffer.from(match.split('"')[3]!, 'base64').toString()),
+      [...historyToJSON(history).matchAll(/"encryption-key-id":\s*"([^"]+)"/g)].map((match) =>
+        Buffer.from(match[1]!, 'base64').toString(),
+      ),
     );
     expect(keyIds).toEqual(new Set([TEST_KEYRING.current.id, ROTATED_TEST_KEYRING.current.id]));
 

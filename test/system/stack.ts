@@ -17,6 +17,8 @@ import { temporalCliPath } from '../../src/temporal/binaries';
 import { loadTemporalSettings } from '../../src/temporal/connection';
 import { createOnboardingWorker } from '../../src/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import type { StartOnboardingBody } from '../../src/api/schemas';
+import { signup, type SignupOptions } from '../onboarding/harness';
 import { startSandbox, type TestSandbox } from '../sandbox/helpers';
 import { installQuietRuntime } from '../temporal/helpers';
 import { keyringEnv, TEST_KEYRING } from '../fixtures/test-keyring';
@@ -30,6 +32,21 @@ import { keyringEnv, TEST_KEYRING } from '../fixtures/test-keyring';
 
 export const API_TOKEN = 'system-test-api-token';
 export const CODEC_TOKEN = 'system-test-codec-token';
+
+export const FAST = {
+  kycGracePeriod: '1 second',
+  kycPollInterval: '500 milliseconds',
+  kycMaxPollInterval: '2 seconds',
+  kycResubmitWindow: '1 second',
+  retryInitialInterval: '100 milliseconds',
+  retryMaxInterval: '500 milliseconds',
+};
+
+/** The harness's signup, in the API's shape. */
+export function apiSignup(options: SignupOptions = {}): StartOnboardingBody {
+  const { bankAccount, payouts, ...rest } = signup({ timing: FAST, ...options });
+  return { ...rest, externalBankAccount: bankAccount, payoutDestinations: payouts };
+}
 
 export interface SystemStack {
   env: TestWorkflowEnvironment;
