@@ -4,7 +4,7 @@ import cors from 'cors';
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../http/errors';
-import { rejectionLimit } from '../http/rejection-limit';
+import { unauthorizedLimit } from '../http/rejection-limit';
 import { PayloadDecryptionError } from './encryption-codec';
 
 /**
@@ -125,7 +125,7 @@ export function codecRouter(options: CodecRouterOptions): Router {
     next();
   });
 
-  router.use(rejectionLimit(options.rejectedRequestsPerMinute));
+  router.use(unauthorizedLimit(options.rejectedRequestsPerMinute));
 
   // A path token, when present, decides alone: the UI may also send its own (OIDC) bearer token.
   const authenticate: RequestHandler = (req, res, next) => {

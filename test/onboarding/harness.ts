@@ -1,36 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import pino from 'pino';
-import { createActivities } from '../../src/activities';
+import { encryptedDataConverter } from '../../src/codec/data-converter';
 import { config } from '../../src/config';
-import { createIngoClients } from '../../src/ingo';
-import { kycWebhookEvent } from '../../src/ingo/schemas/webhook';
 import { temporalCliPath, temporalTestServerPath } from '../../src/temporal/binaries';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { startOnboarding, type OnboardingHandle } from '../../src/temporal/start-onboarding';
 import { kycWorkflowId } from '../../src/workflows/ids';
-import {
-  kycResultSignal,
-  statusQuery,
-  type OnboardingStatusView,
-} from '../../src/workflows/messages';
+import { statusQuery, type OnboardingStatusView } from '../../src/workflows/messages';
 import type { OnboardingRequest } from '../../src/workflows/onboarding-input';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { createOnboardingWorker } from '../../src/worker';
 import type { SandboxOverrides } from '../../src/sandbox/options';
 import { startSandbox, until, type TestSandbox } from '../sandbox/helpers';
+import { TEST_KEYRING } from '../fixtures/test-keyring';
 import { installQuietRuntime } from '../temporal/helpers';
+import { startReceiverServer } from '../webhooks/helpers';
 
 /**
- * The real parts, wired as in production: a Temporal server (time-skipping or dev server), a worker
- * running the real workflows and activities, the Ingo sandbox over HTTP, and a minimal webhook
- * forwarder that signals `kyc-<userId>` (the real receiver is the webhook issue's work).
+ * The real parts, wired as in production: a Temporal server (time-skipping or dev server), the
+ * production worker (real workflows and activities, payloads encrypted with the test keyring), the Ingo sandbox over HTTP, and the real webhook
+ * receiver, to which the sandbox delivers its signed KYC webhooks.
  */
 
 export type { OnboardingHandle };
@@ -39,6 +32,8 @@ export interface Harness {
   env: TestWorkflowEnvironment;
   sandbox: TestSandbox;
   taskQueue: string;
+  /** The webhook receiver's `…/webhooks/ingo`, where the sandbox delivers. */
+  webhookUrl: string;
   start(request: OnboardingRequest): Promise<OnboardingHandle>;
   status(handle: OnboardingHandle): Promise<OnboardingStatusView>;
   /** Waits (in real time) until the onboarding's status satisfies `check`. */
@@ -74,34 +69,6 @@ const silent = pino({ level: 'silent' });
 
 export const HISTORIES = path.join(__dirname, 'histories');
 
-/** Forwards KYC webhooks to the review workflow as signals; acknowledges everything else. */
-async function startForwarder(
-  env: TestWorkflowEnvironment,
-): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const event = kycWebhookEvent.safeParse(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      if (!event.success) {
-        res.writeHead(200).end();
-        return;
-      }
-      env.client.workflow
-        .getHandle(kycWorkflowId(event.data.userId))
-        .signal(kycResultSignal, event.data)
-        .then(
-          () => res.writeHead(200).end(),
-          (error: unknown) =>
-            res.writeHead(error instanceof WorkflowNotFoundError ? 200 : 500).end(),
-        );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/webhooks/ingo`, server };
-}
-
 export async function startHarness(
   kind: 'time-skipping' | 'dev-server',
   sandboxOverrides: SandboxOverrides = {},
@@ -115,37 +82,53 @@ export async function startHarness(
     if (errors.length > 0) throw new AggregateError(errors, 'stopping the test harness failed');
   };
   try {
+    const dataConverter = encryptedDataConverter(TEST_KEYRING);
     const env =
       kind === 'time-skipping'
         ? await TestWorkflowEnvironment.createTimeSkipping({
             server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+            client: { dataConverter },
           })
         : await TestWorkflowEnvironment.createLocal({
             server: {
               executable: { type: 'existing-path', path: temporalCliPath() },
               searchAttributes: [...SEARCH_ATTRIBUTES],
             },
+            client: { dataConverter },
           });
     stops.push(() => env.teardown());
     if (kind === 'time-skipping') await registerSearchAttributes(env.connection, 'default');
 
-    const forwarder = await startForwarder(env);
-    stops.push(() => new Promise((resolve) => forwarder.server.close(resolve)));
-    const sandbox = await startSandbox({ webhookUrl: forwarder.url, ...sandboxOverrides });
+    const { ingo, temporal, api } = config();
+    const receiver = await startReceiverServer({
+      client: env.client,
+      webhookSecret: ingo.webhookSecret,
+      logger: silent,
+      rpcTimeoutMs: temporal.rpcTimeoutMs,
+      rejectedRequestsPerMinute: api.rejectedRequestsPerMinute,
+    });
+    stops.push(() => receiver.close());
+    const sandbox = await startSandbox({
+      webhookUrl: receiver.webhookUrl,
+      webhookSecret: ingo.webhookSecret,
+      ...sandboxOverrides,
+    });
     stops.push(() => sandbox.close());
-    const clients = createIngoClients({
-      ...config().ingo,
+    const sandboxIngo = {
+      ...ingo,
       bankingBaseUrl: `${sandbox.url}/api/v4`,
       payBaseUrl: sandbox.url,
       timeoutMs: 5_000,
-    });
+    };
     const taskQueue = `onboarding-${randomUUID()}`;
-    const worker = await Worker.create({
+    const worker = await createOnboardingWorker({
       connection: env.nativeConnection,
       namespace: 'default',
       taskQueue,
-      workflowsPath: path.join(__dirname, '../../src/workflows'),
-      activities: createActivities({ ...clients, logger: silent }),
+      ingo: sandboxIngo,
+      keyring: TEST_KEYRING,
+      logger: silent,
+      code: { workflowsPath: path.join(__dirname, '../../src/workflows') },
     });
     const running = worker.run();
     stops.push(async () => {
@@ -153,7 +136,7 @@ export async function startHarness(
       await running;
     });
 
-    return harnessOn(env, sandbox, taskQueue, stopAll);
+    return harnessOn(env, sandbox, taskQueue, receiver.webhookUrl, stopAll);
   } catch (error) {
     await stopAll();
     throw error;
@@ -164,6 +147,7 @@ function harnessOn(
   env: TestWorkflowEnvironment,
   sandbox: TestSandbox,
   taskQueue: string,
+  webhookUrl: string,
   stop: () => Promise<void>,
 ): Harness {
   const status = (handle: OnboardingHandle) => handle.query(statusQuery);
@@ -171,6 +155,7 @@ function harnessOn(
     env,
     sandbox,
     taskQueue,
+    webhookUrl,
     status,
     start: (request) => startOnboarding(env.client, request, { taskQueue }),
     async waitFor(handle, check, timeoutMs = 15_000) {

@@ -1,0 +1,67 @@
+import { isGrpcServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { HttpError } from '../http/errors';
+import type { KycWebhookEvent } from '../ingo/schemas/webhook';
+import { kycWorkflowId } from '../workflows/ids';
+import { kycResultSignal } from '../workflows/messages';
+
+/** What became of a KYC event: in the review's history, or no review running to receive it. */
+export type KycSignalOutcome = 'signalled' | 'workflow_not_found';
+
+/** How long Ingo is asked to wait before delivering again while Temporal is unreachable. */
+const TEMPORAL_RETRY_AFTER_SECONDS = 10;
+
+/**
+ * gRPC codes (a stable part of the gRPC spec) that say Temporal could not take the call now, as
+ * opposed to refusing it: the SDK's own retryable set plus deadline and cancellation.
+ */
+const TRANSIENT_GRPC_CODES = new Set([
+  1, // CANCELLED
+  2, // UNKNOWN
+  4, // DEADLINE_EXCEEDED
+  8, // RESOURCE_EXHAUSTED
+  10, // ABORTED
+  14, // UNAVAILABLE
+]);
+
+/** Temporal did not take the signal in time: Ingo delivers again later; the review dedupes. */
+export class TemporalUnavailable extends HttpError {
+  constructor(readonly reason: string) {
+    super(503, 'temporal_unavailable', 'Temporal is unavailable; deliver again later', undefined, {
+      'Retry-After': String(TEMPORAL_RETRY_AFTER_SECONDS),
+    });
+  }
+}
+
+function transientReason(error: unknown): string | undefined {
+  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
+    if (isGrpcServiceError(cause) && TRANSIENT_GRPC_CODES.has(cause.code)) {
+      return `gRPC ${cause.code}: ${cause.details}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Sends `kycResult` to `kyc-<userId>` and resolves once Temporal has accepted it. The deadline
+ * bounds the call, retries included; when Temporal fails fast (UNAVAILABLE) the SDK's retry
+ * interceptor may still sleep one back-off past it (at most 5 s) before giving up. A signal that
+ * lands although we answered 503 is a duplicate the review ignores when Ingo delivers again.
+ */
+export async function signalKycReview(
+  client: Client,
+  event: KycWebhookEvent,
+  rpcTimeoutMs: number,
+): Promise<KycSignalOutcome> {
+  try {
+    await client.connection.withDeadline(Date.now() + rpcTimeoutMs, () =>
+      client.workflow.getHandle(kycWorkflowId(event.userId)).signal(kycResultSignal, event),
+    );
+    return 'signalled';
+  } catch (error) {
+    // Finished (decided through the API, or a late duplicate) or never started: nothing to wake.
+    if (error instanceof WorkflowNotFoundError) return 'workflow_not_found';
+    const reason = transientReason(error);
+    if (reason !== undefined) throw new TemporalUnavailable(reason);
+    throw error;
+  }
+}
