@@ -302,7 +302,10 @@ describe('onboarding API', () => {
     expect(resubmit).toMatchObject({ status: 409, code: 'not_allowed_now' });
 
     expect(await client.cancel(request.signupId)).toEqual({ status: 'cancelling' });
-    const cancelled = await view(request.signupId, (v) => v.status === 'cancelled');
+    const cancelled = await view(
+      request.signupId,
+      (v) => v.status === 'cancelled' && v.closedAt !== undefined,
+    );
     expect(cancelled).toMatchObject({ closedAt: anyString, detail: 'full' });
 
     const again = await apiError(client.cancel(request.signupId));
