@@ -2,7 +2,8 @@
 // the current workflow code. A change that would make a running onboarding take another path on
 // replay fails here: such a change must go behind `patched()`. The histories were written
 // encrypted under the test keyring's first key and replay under the rotated keyring, whose current
-// key is another: what a key rotation does to every running onboarding.
+// key is another: what a key rotation does to every running onboarding. Those in
+// `before-encryption/` were recorded in clear, before payload encryption: they still replay.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,15 +18,21 @@ import { HISTORIES } from './harness';
 /** `binary/encrypted`, as a payload's `encoding` metadata appears in a history's JSON. */
 const ENCRYPTED = Buffer.from('binary/encrypted').toString('base64');
 
-const files = readdirSync(HISTORIES)
-  .filter((file) => file.endsWith('.json'))
-  .sort();
+const BEFORE_ENCRYPTION = 'before-encryption';
+
+const jsonFiles = (folder: string) =>
+  readdirSync(path.join(HISTORIES, folder))
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => path.join(folder, file));
+const files = jsonFiles('.');
+const allFiles = [...files, ...jsonFiles(BEFORE_ENCRYPTION)];
 
 describe('replay of committed onboarding histories', () => {
   beforeAll(() => installQuietRuntime());
 
   it('has histories of both workflows, covering the operator paths', () => {
-    const names = files.map((file) => file.replace(/--(onboarding|kyc)-.*$/, '.$1'));
+    const names = files.map((file) => path.basename(file).replace(/--(onboarding|kyc)-.*$/, '.$1'));
     expect(names).toEqual(
       expect.arrayContaining([
         'happy-path.onboarding',
@@ -51,7 +58,7 @@ describe('replay of committed onboarding histories', () => {
   });
 
   it('replays every one of them without a determinism error', async () => {
-    const histories = files.map((file) => ({
+    const histories = allFiles.map((file) => ({
       workflowId: file.slice(file.indexOf('--') + 2, -'.json'.length),
       history: historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8'))),
     }));
@@ -67,6 +74,6 @@ describe('replay of committed onboarding histories', () => {
       if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
     }
     expect(failures).toEqual([]);
-    expect(histories.length).toBe(files.length);
+    expect(histories.length).toBe(allFiles.length);
   });
 });

@@ -5,7 +5,9 @@
 // the same history decodes to the request that was sent. A key rotation mid-onboarding still
 // completes, decodes and replays.
 
+import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { promisify } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -16,12 +18,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptedDataConverter } from '../../src/codec/data-converter';
 import { EncryptionCodec } from '../../src/codec/encryption-codec';
+import { temporalCliPath } from '../../src/temporal/binaries';
 import { PinoRuntimeLogger } from '../../src/temporal/runtime-logger';
 import { onboardingWorkflowId } from '../../src/workflows/ids';
 import { until } from '../sandbox/helpers';
 import { ROTATED_TEST_KEYRING, TEST_KEYRING } from '../fixtures/test-keyring';
 import { apiSignup, captureLogs, CODEC_TOKEN, startSystem, type SystemStack } from './stack';
 
+const execFileAsync = promisify(execFile);
 const digits = (count: number) =>
   Array.from({ length: count }, () => String(randomInt(10))).join('');
 const day = () => String(randomInt(1, 29)).padStart(2, '0');
@@ -147,6 +151,29 @@ describe('personal data stays encrypted and out of logs', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { payloads: { data: string }[] };
     expect(Buffer.from(body.payloads[0]!.data, 'base64').toString()).toContain(PLANTED.ssn);
+  });
+
+  it("decodes for Temporal's own tooling through the codec server (the UI's protocol)", async () => {
+    const { stdout } = await execFileAsync(temporalCliPath(), [
+      'workflow',
+      'show',
+      '--address',
+      s.env.address,
+      '--workflow-id',
+      onboardingWorkflowId(signupIds[0]!),
+      '--output',
+      'json',
+      '--codec-endpoint',
+      `${s.codecUrl}/codec`,
+      '--codec-auth',
+      `Bearer ${CODEC_TOKEN}`,
+    ]);
+    // JSON output keeps payload data base64-encoded, decoded by the codec server to plain JSON.
+    const data = [...stdout.matchAll(/"data":\s*"([^"]+)"/g)]
+      .map((match) => Buffer.from(match[1]!, 'base64').toString('utf8'))
+      .join('\n');
+    expect(stdout).not.toContain('binary/encrypted');
+    expect(data).toContain(`"ssn":"${PLANTED.ssn}"`);
   });
 
   it('writes no planted value to any log line of any component', () => {
