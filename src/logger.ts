@@ -1,5 +1,5 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import { config } from './config';
+import { config, ConfigError } from './config';
 
 /**
  * The one logger. Personal data and secrets are removed here, by key, wherever they appear in a
@@ -37,10 +37,23 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
 ];
 
+/**
+ * The configured level; `info` while the configuration is invalid, so the logger exists to report
+ * that (each process's main reads the configuration itself and stops, naming the variables).
+ */
+function configuredLevel(): string {
+  try {
+    return config().logLevel;
+  } catch (error) {
+    if (error instanceof ConfigError) return 'info';
+    throw error;
+  }
+}
+
 /** The logger's configuration; a destination other than stdout is for tests capturing lines. */
 export function createLogger(options: LoggerOptions = {}, destination?: DestinationStream): Logger {
   const settings: LoggerOptions = {
-    level: config().logLevel,
+    level: configuredLevel(),
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     ...options,
   };

@@ -1,6 +1,6 @@
 import { loadKeyring } from '../codec/keyring';
 import { encryptedDataConverter } from '../codec/data-converter';
-import { config, type Config } from '../config';
+import { config, ConfigError, type Config } from '../config';
 import { serve } from '../http/serve';
 import { logger as rootLogger } from '../logger';
 import { connectClient, temporalSettings, type TemporalSettings } from '../temporal/connection';
@@ -76,7 +76,12 @@ if (require.main === module) {
       }
     },
     (error: unknown) => {
-      rootLogger.fatal({ err: error }, 'onboarding API failed to start');
+      // Configuration errors name the bad variables; anything else (port in use) is logged whole.
+      if (error instanceof ConfigError) {
+        rootLogger.fatal({ variables: error.variables }, error.message);
+      } else {
+        rootLogger.fatal({ err: error }, 'onboarding API failed to start');
+      }
       process.exit(1);
     },
   );

@@ -1,4 +1,5 @@
 import { config, ConfigError } from '../config';
+import { logger } from '../logger';
 import { startCodecServer } from './codec-server';
 import { loadKeyring } from './keyring';
 
@@ -8,9 +9,6 @@ import { loadKeyring } from './keyring';
  */
 async function main(): Promise<void> {
   const { codec, encryption, env, api } = config();
-  // Loaded only now: loading the logger reads the configuration, and a bad variable should stop
-  // the process above, named, rather than as a stack trace from an import.
-  const { logger } = await import('../logger');
   const keyring = loadKeyring(encryption, env);
   const server = await startCodecServer({
     keyring,
@@ -48,7 +46,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // Configuration errors name the bad variables; anything else (e.g. port in use) is reported as is.
-  console.error(error instanceof ConfigError ? error.message : error);
+  // Configuration errors name the bad variables; anything else (e.g. port in use) is reported whole.
+  if (error instanceof ConfigError) logger.fatal({ variables: error.variables }, error.message);
+  else logger.fatal({ err: error }, 'codec server failed to start');
   process.exit(1);
 });

@@ -23,7 +23,14 @@ import { PinoRuntimeLogger } from '../../src/temporal/runtime-logger';
 import { onboardingWorkflowId } from '../../src/workflows/ids';
 import { until } from '../sandbox/helpers';
 import { ROTATED_TEST_KEYRING, TEST_KEYRING } from '../fixtures/test-keyring';
-import { apiSignup, captureLogs, CODEC_TOKEN, startSystem, type SystemStack } from './stack';
+import {
+  API_TOKEN,
+  apiSignup,
+  captureLogs,
+  CODEC_TOKEN,
+  startSystem,
+  type SystemStack,
+} from './stack';
 
 const execFileAsync = promisify(execFile);
 const digits = (count: number) =>
@@ -184,6 +191,11 @@ describe('personal data stays encrypted and out of logs', () => {
     }
     expect(logs).toContain(signupIds[0]);
     expect(leaksIn(logs)).toEqual([]);
+    // Nor any secret, though every request carried one (access logs included).
+    for (const secret of [API_TOKEN, CODEC_TOKEN, 'sandbox-webhook-secret', 'sandbox-secret']) {
+      expect(logs).not.toContain(secret);
+    }
+    expect(logs).toContain('"authorization":"[redacted]"');
   });
 
   it('finishes, decodes and replays an onboarding whose key was rotated halfway', async () => {
