@@ -9,6 +9,7 @@ import {
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
+import { temporalUnavailableReason } from '../temporal/transient-errors';
 import {
   OnboardingRequestError,
   startOnboarding,
@@ -36,7 +37,6 @@ import type {
   startOnboardingBody,
 } from './schemas';
 import { PageTokens } from './page-token';
-import { isTemporalUnavailable } from './temporal-errors';
 import { visibilityQuery } from './visibility-query';
 
 export interface OnboardingServiceOptions {
@@ -210,7 +210,7 @@ export class OnboardingService {
     if (error instanceof WorkflowNotFoundError) {
       return new OnboardingServiceError('not_found', `no onboarding for signup ${signupId}`);
     }
-    if (isTemporalUnavailable(error)) {
+    if (temporalUnavailableReason(error) !== undefined) {
       return new OnboardingServiceError(
         'temporal_unavailable',
         `Temporal did not answer within ${this.options.rpcTimeoutMs} ms`,

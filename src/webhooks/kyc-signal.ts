@@ -1,6 +1,7 @@
-import { isGrpcServiceError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { HttpError } from '../http/errors';
 import type { KycWebhookEvent } from '../ingo/schemas/webhook';
+import { temporalUnavailableReason } from '../temporal/transient-errors';
 import { kycWorkflowId } from '../workflows/ids';
 import { kycResultSignal } from '../workflows/messages';
 
@@ -10,19 +11,6 @@ export type KycSignalOutcome = 'signalled' | 'workflow_not_found';
 /** How long Ingo is asked to wait before delivering again while Temporal is unreachable. */
 const TEMPORAL_RETRY_AFTER_SECONDS = 10;
 
-/**
- * gRPC codes (a stable part of the gRPC spec) that say Temporal could not take the call now, as
- * opposed to refusing it: the SDK's own retryable set plus deadline and cancellation.
- */
-const TRANSIENT_GRPC_CODES = new Set([
-  1, // CANCELLED
-  2, // UNKNOWN
-  4, // DEADLINE_EXCEEDED
-  8, // RESOURCE_EXHAUSTED
-  10, // ABORTED
-  14, // UNAVAILABLE
-]);
-
 /** Temporal did not take the signal in time: Ingo delivers again later; the review dedupes. */
 export class TemporalUnavailable extends HttpError {
   constructor(readonly reason: string) {
@@ -30,15 +18,6 @@ export class TemporalUnavailable extends HttpError {
       'Retry-After': String(TEMPORAL_RETRY_AFTER_SECONDS),
     });
   }
-}
-
-function transientReason(error: unknown): string | undefined {
-  for (let cause: unknown = error; cause instanceof Error; cause = cause.cause) {
-    if (isGrpcServiceError(cause) && TRANSIENT_GRPC_CODES.has(cause.code)) {
-      return `gRPC ${cause.code}: ${cause.details}`;
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -60,7 +39,7 @@ export async function signalKycReview(
   } catch (error) {
     // Finished (decided through the API, or a late duplicate) or never started: nothing to wake.
     if (error instanceof WorkflowNotFoundError) return 'workflow_not_found';
-    const reason = transientReason(error);
+    const reason = temporalUnavailableReason(error);
     if (reason !== undefined) throw new TemporalUnavailable(reason);
     throw error;
   }
