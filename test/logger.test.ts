@@ -1,22 +1,9 @@
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { REDACT_PATHS } from '../src/logger';
-
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  return { logger: pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream), lines };
-}
+import { captureLogs } from './fixtures/captured-logs';
 
 describe('logger redaction', () => {
   it('removes personal data and secrets wherever they sit in a logged object', () => {
-    const { logger, lines } = capture();
+    const { logger, text } = captureLogs();
     logger.info(
       {
         ssn: '123456789',
@@ -28,7 +15,7 @@ describe('logger redaction', () => {
       },
       'onboarding step',
     );
-    const line = lines.join('');
+    const line = text();
     for (const secret of [
       '123456789',
       '1985-06-15',

@@ -9,7 +9,7 @@ import {
 } from '../../src/api/onboardings-router';
 import type { StartOnboardingBody } from '../../src/api/schemas';
 import { errorHandler, notFound } from '../../src/http/errors';
-import { signup, type SignupOptions } from '../onboarding/harness';
+import { FAST, signup, type SignupOptions } from '../onboarding/harness';
 
 /**
  * The onboarding API router on 127.0.0.1:0 in front of a test harness's Temporal, mounted as the
@@ -21,14 +21,6 @@ export const API_TOKEN = 'api-test-token-0123456789';
 export const silent = pino({ level: 'silent' });
 
 /** Short enough that suites stay fast, as in test/onboarding/end-to-end.test.ts. */
-export const FAST = {
-  kycGracePeriod: '1 second',
-  kycPollInterval: '500 milliseconds',
-  kycMaxPollInterval: '2 seconds',
-  retryInitialInterval: '100 milliseconds',
-  retryMaxInterval: '500 milliseconds',
-};
-
 export interface ApiServer {
   url: string;
   /** The typed client, with the right token. */

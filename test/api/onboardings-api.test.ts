@@ -8,11 +8,10 @@ import { OnboardingApiClient } from '../../src/api/client';
 import { OnboardingApiError } from '../../src/api/client-errors';
 import type { OnboardingListItem, OnboardingView } from '../../src/api/schemas';
 import { onboardingWorkflowId } from '../../src/workflows/ids';
-import { signup, startHarness, type Harness } from '../onboarding/harness';
+import { FAST, signup, startHarness, type Harness } from '../onboarding/harness';
 import { NO_FAULTS } from '../sandbox/helpers';
 import {
   API_TOKEN,
-  FAST,
   apiSignup,
   closedPort,
   eventually,

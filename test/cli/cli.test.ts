@@ -10,11 +10,10 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OnboardingView } from '../../src/api/schemas';
 import { runCli } from '../../src/cli/run-cli';
-import { startHarness, type Harness } from '../onboarding/harness';
+import { FAST, startHarness, type Harness } from '../onboarding/harness';
 import { NO_FAULTS } from '../sandbox/helpers';
 import {
   API_TOKEN,
-  FAST,
   apiSignup,
   closedPort,
   eventually,

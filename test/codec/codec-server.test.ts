@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { defaultPayloadConverter } from '@temporalio/common';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCodecServer, type RunningCodecServer } from '../../src/codec/codec-server';
 import { createKeyring } from '../../src/codec/keyring';
-import { REDACT_PATHS } from '../../src/logger';
+import { captureLogs } from '../fixtures/captured-logs';
 
 /** The codec server over real HTTP on a free port, as the Temporal UI and CLI call it. */
 
@@ -44,20 +43,8 @@ function valueOf({ metadata, data }: JsonPayload): unknown {
   });
 }
 
-function capture() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString());
-      done();
-    },
-  });
-  const logger = pino({ redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream);
-  return { logger, lines };
-}
-
 describe('codec server', () => {
-  const { logger, lines } = capture();
+  const { logger, text } = captureLogs();
   let server: RunningCodecServer;
   let codecUrl: string;
 
@@ -262,7 +249,7 @@ describe('codec server', () => {
   });
 
   it('never logs the token or a payload', () => {
-    const log = lines.join('');
+    const log = text();
     expect(log).toContain('/codec/[redacted]/decode');
     expect(log).toContain('/codec/[redacted]/other');
     expect(log).not.toContain(TOKEN);

@@ -15,15 +15,7 @@ import {
 } from '../../src/workflows/search-attributes';
 import { OnboardingRequestError } from '../../src/temporal/start-onboarding';
 import { NO_FAULTS, until } from '../sandbox/helpers';
-import { signup, startHarness, type Harness } from './harness';
-
-const FAST = {
-  kycGracePeriod: '1 second',
-  kycPollInterval: '500 milliseconds',
-  kycMaxPollInterval: '2 seconds',
-  retryInitialInterval: '100 milliseconds',
-  retryMaxInterval: '500 milliseconds',
-};
+import { FAST, signup, startHarness, type Harness } from './harness';
 
 describe('onboarding end to end on the dev server', () => {
   let h: Harness;

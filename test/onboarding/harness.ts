@@ -194,6 +194,15 @@ function harnessOn(
   };
 }
 
+/** Timing that keeps tests short: KYC polled after 1 s, retries within half a second. */
+export const FAST = {
+  kycGracePeriod: '1 second',
+  kycPollInterval: '500 milliseconds',
+  kycMaxPollInterval: '2 seconds',
+  retryInitialInterval: '100 milliseconds',
+  retryMaxInterval: '500 milliseconds',
+};
+
 let signups = 0;
 const runId = randomUUID().slice(0, 8);
 

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kycWorkflowId, onboardingWorkflowId } from '../../src/workflows/ids';
 import { kycProgressQuery, statusQuery } from '../../src/workflows/messages';
 import { until } from '../sandbox/helpers';
-import { apiSignup, FAST, startSystem, type SystemStack } from './stack';
+import { apiSignup } from '../api/api-server';
+import { FAST } from '../onboarding/harness';
+import { startSystem, type SystemStack } from './stack';
 
 describe('the whole system, through the API and the webhook receiver', () => {
   let s: SystemStack;
@@ -46,7 +48,10 @@ describe('the whole system, through the API and the webhook receiver', () => {
   });
 
   it('ends kyc_failed on SSN 0000, learning it from the user.kyc.failed webhook', async () => {
-    const request = apiSignup({ ssnLast4: '0000' });
+    const request = apiSignup({
+      ssnLast4: '0000',
+      timing: { ...FAST, kycResubmitWindow: '1 second' },
+    });
     await s.client.start(request);
     const view = await until(async () => {
       const current = await s.client.get(request.signupId);

@@ -23,14 +23,9 @@ import { PinoRuntimeLogger } from '../../src/temporal/runtime-logger';
 import { onboardingWorkflowId } from '../../src/workflows/ids';
 import { until } from '../sandbox/helpers';
 import { ROTATED_TEST_KEYRING, TEST_KEYRING } from '../fixtures/test-keyring';
-import {
-  API_TOKEN,
-  apiSignup,
-  captureLogs,
-  CODEC_TOKEN,
-  startSystem,
-  type SystemStack,
-} from './stack';
+import { apiSignup } from '../api/api-server';
+import { captureLogs } from '../fixtures/captured-logs';
+import { API_TOKEN, CODEC_TOKEN, startSystem, type SystemStack } from './stack';
 
 const execFileAsync = promisify(execFile);
 const digits = (count: number) =>
@@ -55,7 +50,7 @@ function leaksIn(haystack: Buffer | string): string[] {
 }
 
 describe('personal data stays encrypted and out of logs', () => {
-  const captured = captureLogs();
+  const captured = captureLogs('debug');
   let s: SystemStack;
   let plain: Client;
   const signupIds: string[] = [];
@@ -184,7 +179,7 @@ describe('personal data stays encrypted and out of logs', () => {
   });
 
   it('writes no planted value to any log line of any component', () => {
-    const logs = captured.logs.join('');
+    const logs = captured.text();
     // The capture works and covers every component.
     for (const component of ['api', 'sandbox', 'worker', 'codec']) {
       expect(logs).toContain(`"component":"${component}"`);

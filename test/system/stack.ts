@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -12,41 +11,24 @@ import { startCodecServer } from '../../src/codec/codec-server';
 import { encryptedDataConverter } from '../../src/codec/data-converter';
 import type { Keyring } from '../../src/codec/keyring';
 import { loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
 import { temporalCliPath } from '../../src/temporal/binaries';
 import { loadTemporalSettings } from '../../src/temporal/connection';
 import { createOnboardingWorker } from '../../src/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
-import type { StartOnboardingBody } from '../../src/api/schemas';
-import { signup, type SignupOptions } from '../onboarding/harness';
 import { startSandbox, type TestSandbox } from '../sandbox/helpers';
 import { installQuietRuntime } from '../temporal/helpers';
+import { captureLogs, type CapturedLogs } from '../fixtures/captured-logs';
 import { keyringEnv, TEST_KEYRING } from '../fixtures/test-keyring';
 
 /**
  * The whole system as production wires it, in one test process: a Temporal dev server persisting
  * to a SQLite file, the HTTP process (`startApi`: webhook receiver and onboarding API), the
  * production worker, the codec server, and the Ingo sandbox delivering its webhooks to the
- * receiver. Every component logs through the project's logger configuration into `logs`.
+ * receiver. Every component logs through the project's logger configuration into `logs()`.
  */
 
 export const API_TOKEN = 'system-test-api-token';
 export const CODEC_TOKEN = 'system-test-codec-token';
-
-export const FAST = {
-  kycGracePeriod: '1 second',
-  kycPollInterval: '500 milliseconds',
-  kycMaxPollInterval: '2 seconds',
-  kycResubmitWindow: '1 second',
-  retryInitialInterval: '100 milliseconds',
-  retryMaxInterval: '500 milliseconds',
-};
-
-/** The harness's signup, in the API's shape. */
-export function apiSignup(options: SignupOptions = {}): StartOnboardingBody {
-  const { bankAccount, payouts, ...rest } = signup({ timing: FAST, ...options });
-  return { ...rest, externalBankAccount: bankAccount, payoutDestinations: payouts };
-}
 
 export interface SystemStack {
   env: TestWorkflowEnvironment;
@@ -58,30 +40,19 @@ export interface SystemStack {
   /** The dev server's SQLite database (its `-wal` file sits beside it). */
   dbFile: string;
   /** Every line any component logged, as written. */
-  logs: string[];
+  logs: () => string;
   logger: Logger;
   /** Replaces the running worker with one using `keyring` (a key rotation, as operators do it). */
   restartWorker(keyring: Keyring): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function captureLogs(): { logger: Logger; logs: string[] } {
-  const logs: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logs.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return { logger: createLogger({ level: 'debug' }, stream), logs };
-}
-
 export async function startSystem({
   keyring = TEST_KEYRING,
   logger: given,
-}: { keyring?: Keyring; logger?: ReturnType<typeof captureLogs> } = {}): Promise<SystemStack> {
+}: { keyring?: Keyring; logger?: CapturedLogs } = {}): Promise<SystemStack> {
   installQuietRuntime();
-  const { logger, logs } = given ?? captureLogs();
+  const { logger, text } = given ?? captureLogs('debug');
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async () => {
     const errors: unknown[] = [];
@@ -171,7 +142,7 @@ export async function startSystem({
       codecUrl: codec.url,
       taskQueue,
       dbFile,
-      logs,
+      logs: text,
       logger,
       async restartWorker(keys) {
         await stopWorker();

@@ -1,18 +1,15 @@
 import { createHash, createHmac, randomInt } from 'node:crypto';
 import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import express from 'express';
-import pino, { type Logger } from 'pino';
 import { errorHandler, notFound } from '../../src/http/errors';
 import type { WebhookDelivery } from '../../src/ingo/schemas/webhook';
-import { REDACT_PATHS } from '../../src/logger';
 import { createWebhookRouter, type WebhookReceiverOptions } from '../../src/webhooks/receiver';
 
 /**
  * The receiver as the HTTP process mounts it, on 127.0.0.1:0, and what tests need to talk to it:
  * an Ingo signer written from INGO-API.md section 1 alone (no project code), deliveries over real
- * HTTP, and a logger whose lines the test can read.
+ * HTTP.
  */
 
 export const WEBHOOK_PATH = '/webhooks/ingo';
@@ -47,34 +44,6 @@ export async function startReceiverServer(
         server.close(() => resolve());
         server.closeAllConnections();
       }),
-  };
-}
-
-export interface CapturedLogger {
-  logger: Logger;
-  /** Every line logged so far, parsed. */
-  lines(): Record<string, unknown>[];
-  /** Every line logged so far, as written. */
-  text(): string;
-}
-
-/** A pino logger with the production redaction, writing into memory. */
-export function captureLogger(): CapturedLogger {
-  const written: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      written.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  const logger = pino(
-    { level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
-    stream,
-  );
-  return {
-    logger,
-    lines: () => written.map((line) => JSON.parse(line) as Record<string, unknown>),
-    text: () => written.join(''),
   };
 }
 

@@ -11,15 +11,14 @@ import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 import { signup, startHarness, type Harness } from '../onboarding/harness';
 import { until } from '../sandbox/helpers';
 import {
-  captureLogger,
   deliver,
   idOf,
   kycSuccess,
   startReceiverServer,
   type Answer,
-  type CapturedLogger,
   type ReceiverServer,
 } from './helpers';
+import { captureLogs, type CapturedLogs } from '../fixtures/captured-logs';
 
 const SECRET = 'outage-test-webhook-secret';
 const RPC_TIMEOUT_MS = 1_000;
@@ -34,14 +33,14 @@ describe('the webhook receiver while Temporal is unreachable', () => {
   let proxy: TcpProxy;
   let connection: Connection;
   let receiver: ReceiverServer;
-  let log: CapturedLogger;
+  let log: CapturedLogs;
 
   beforeAll(async () => {
     h = await startHarness('dev-server', { kycDelayMs: 200 });
     proxy = await startTcpProxy(h.env.address);
     // Lazy, as the HTTP process connects: it starts even while Temporal is away.
     connection = Connection.lazy({ address: proxy.address });
-    log = captureLogger();
+    log = captureLogs('debug');
     receiver = await startReceiverServer({
       client: new Client({ connection, namespace: 'default' }),
       webhookSecret: SECRET,
@@ -116,7 +115,7 @@ describe('the webhook receiver while Temporal is unreachable', () => {
     expect(await progress()).toMatchObject({ signals: 2, duplicateSignals: 0 });
 
     // One log line per delivery, saying why it was not signalled.
-    const lines = log.lines().filter((line) => line.eventId === idOf(body));
+    const lines = log.entries().filter((line) => line.eventId === idOf(body));
     expect(lines).toHaveLength(4 + unavailable + 1);
     expect(lines.slice(0, -1).every((line) => line.status === 503)).toBe(true);
     expect(lines[0]).toMatchObject({
@@ -139,7 +138,7 @@ describe('the webhook receiver while Temporal is unreachable', () => {
     expectUnavailable(answer);
     expect(answer.ms).toBeGreaterThanOrEqual(RPC_TIMEOUT_MS - 50);
     expect(answer.ms).toBeLessThan(RPC_TIMEOUT_MS + 500);
-    const line = log.lines().find((l) => l.eventId === idOf(body));
+    const line = log.entries().find((l) => l.eventId === idOf(body));
     expect(line).toMatchObject({ reason: expect.stringMatching(/^gRPC 4: /) as unknown });
 
     // The held signal may still reach Temporal once the route is back; the redelivery then is a

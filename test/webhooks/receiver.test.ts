@@ -9,10 +9,15 @@ import { signRequest } from '../../src/ingo/signing';
 import { kycWorkflowId } from '../../src/workflows/ids';
 import { kycProgressQuery, type KycProgress } from '../../src/workflows/messages';
 import { like, until } from '../sandbox/helpers';
-import { signup, startHarness, type Harness, type OnboardingHandle } from '../onboarding/harness';
+import {
+  FAST,
+  signup,
+  startHarness,
+  type Harness,
+  type OnboardingHandle,
+} from '../onboarding/harness';
 import {
   answeredStatuses,
-  captureLogger,
   deliver,
   deliverChunked,
   envelope,
@@ -23,22 +28,15 @@ import {
   secondsFromNow,
   startReceiverServer,
   type Answer,
-  type CapturedLogger,
   type ReceiverServer,
 } from './helpers';
+import { captureLogs, type CapturedLogs } from '../fixtures/captured-logs';
 
 const SECRET = 'receiver-test-webhook-secret';
 const PATH = '/webhooks/ingo';
 const LIMIT_BYTES = 256 * 1024;
 const CHECK_KYC = '/api/v4/user/check-verification-request';
 
-const FAST = {
-  kycGracePeriod: '1 second',
-  kycPollInterval: '500 milliseconds',
-  kycMaxPollInterval: '2 seconds',
-  retryInitialInterval: '100 milliseconds',
-  retryMaxInterval: '500 milliseconds',
-};
 /** No poll before the test is done: whatever wakes the review up is a webhook. */
 const WEBHOOK_ONLY = {
   ...FAST,
@@ -68,12 +66,12 @@ function expectRefused(answer: Answer, status: number, code: string) {
 describe('the webhook receiver, POST /webhooks/ingo', () => {
   let h: Harness;
   let receiver: ReceiverServer;
-  let log: CapturedLogger;
+  let log: CapturedLogs;
   let url: string;
 
   beforeAll(async () => {
     h = await startHarness('dev-server', { kycDelayMs: 200 });
-    log = captureLogger();
+    log = captureLogs('debug');
     receiver = await startReceiverServer({
       client: h.env.client,
       webhookSecret: SECRET,
@@ -455,7 +453,7 @@ describe('the webhook receiver, POST /webhooks/ingo', () => {
       });
 
       // One line per delivery, with ids, type and outcome; no body, so no reasons.
-      const lines = log.lines().filter((line) => line.eventId === successId);
+      const lines = log.entries().filter((line) => line.eventId === successId);
       expect(lines).toEqual([
         like({
           eventId: successId,
@@ -475,7 +473,7 @@ describe('the webhook receiver, POST /webhooks/ingo', () => {
       const limited = await startReceiverServer({
         client: h.env.client,
         webhookSecret: SECRET,
-        logger: captureLogger().logger,
+        logger: captureLogs('debug').logger,
         rpcTimeoutMs: 5_000,
         rejectedRequestsPerMinute: 3,
       });

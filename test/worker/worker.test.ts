@@ -8,7 +8,6 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { SearchAttributeType } from '@temporalio/common';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
@@ -18,7 +17,6 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorkflows } from '../../scripts/bundle-workflows';
 import { loadConfig } from '../../src/config';
-import { REDACT_PATHS } from '../../src/logger';
 import { createSandbox } from '../../src/sandbox/sandbox';
 import type { RunningSandbox } from '../../src/sandbox/sandbox';
 import { temporalCliPath, temporalTestServerPath } from '../../src/temporal/binaries';
@@ -27,6 +25,7 @@ import { PinoRuntimeLogger, temporalLogLevel } from '../../src/temporal/runtime-
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { createOnboardingWorker, workflowCode } from '../../src/worker';
 import { encryptedDataConverter } from '../../src/codec/data-converter';
+import { captureLogs, type LogEntry } from '../fixtures/captured-logs';
 import { keyringEnv, TEST_KEYRING } from '../fixtures/test-keyring';
 import { startOnboarding } from '../../src/temporal/start-onboarding';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
@@ -37,27 +36,6 @@ const ROOT = path.resolve(__dirname, '../..');
 const KEYWORD = encodeSearchAttributeIndexedValueType(SearchAttributeType.KEYWORD);
 const SEARCH_ATTRIBUTE_NAMES = SEARCH_ATTRIBUTES.map((key) => key.name);
 const silent = pino({ level: 'silent' });
-
-interface LogLine {
-  level: number;
-  msg: string;
-  [field: string]: unknown;
-}
-
-function capture() {
-  const lines: LogLine[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(JSON.parse(chunk.toString()) as LogLine);
-      done();
-    },
-  });
-  const logger = pino(
-    { level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
-    stream,
-  );
-  return { logger, lines };
-}
 
 const tempDirs: string[] = [];
 
@@ -73,7 +51,7 @@ afterAll(() => {
 
 describe('runtime logger', () => {
   it("writes the SDK's levels, message and metadata as pino lines", () => {
-    const { logger, lines } = capture();
+    const { logger, entries } = captureLogs();
     const runtimeLogger = new PinoRuntimeLogger(logger);
     const meta = { sdkComponent: 'worker', taskQueue: 'q', [Symbol.for('log_timestamp')]: 1n };
     runtimeLogger.trace('t', meta);
@@ -83,7 +61,7 @@ describe('runtime logger', () => {
     runtimeLogger.error('e', meta);
     runtimeLogger.log('WARN', 'via log');
     runtimeLogger.info('no meta');
-    expect(lines.map(({ level, msg }) => [level, msg])).toEqual([
+    expect(entries().map(({ level, msg }) => [level, msg])).toEqual([
       [10, 't'],
       [20, 'd'],
       [30, 'i'],
@@ -92,27 +70,27 @@ describe('runtime logger', () => {
       [40, 'via log'],
       [30, 'no meta'],
     ]);
-    expect(lines[2]).toMatchObject({ sdkComponent: 'worker', taskQueue: 'q' });
+    expect(entries()[2]).toMatchObject({ sdkComponent: 'worker', taskQueue: 'q' });
   });
 
   it('serialises the error the SDK passes as `error`', () => {
-    const { logger, lines } = capture();
+    const { logger, entries } = captureLogs();
     new PinoRuntimeLogger(logger).error('Worker failed', { error: new TypeError('boom') });
-    expect(lines[0]?.err).toMatchObject({ type: 'TypeError', message: 'boom' });
-    expect(lines[0]?.err).toHaveProperty('stack');
+    expect(entries()[0]?.err).toMatchObject({ type: 'TypeError', message: 'boom' });
+    expect(entries()[0]?.err).toHaveProperty('stack');
   });
 
   it('keeps redacting personal data logged through workflow or activity loggers', () => {
-    const { logger, lines } = capture();
+    const { logger, entries } = captureLogs();
     new PinoRuntimeLogger(logger).info('KYC submitted', {
       workflowId: 'onboarding-s1',
       ssn: '123451234',
       applicant: { dateOfBirth: '1990-04-12', firstName: 'Jane' },
       ingo: { apiKey: 'k-123' },
     });
-    const text = JSON.stringify(lines);
+    const text = JSON.stringify(entries());
     for (const secret of ['123451234', '1990-04-12', 'k-123']) expect(text).not.toContain(secret);
-    expect(lines[0]).toMatchObject({ workflowId: 'onboarding-s1', ssn: '[redacted]' });
+    expect(entries()[0]).toMatchObject({ workflowId: 'onboarding-s1', ssn: '[redacted]' });
   });
 
   it("maps our log level to Core's filter", () => {
@@ -461,11 +439,11 @@ function spawnWorker(env: Record<string, string>): ChildProcessWithoutNullStream
 /** The process's JSON log lines as they arrive. */
 function readLog(child: ChildProcessWithoutNullStreams) {
   const raw: string[] = [];
-  const lines: LogLine[] = [];
+  const lines: LogEntry[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => {
     raw.push(line);
     try {
-      lines.push(JSON.parse(line) as LogLine);
+      lines.push(JSON.parse(line) as LogEntry);
     } catch {
       // not a JSON line; kept in `raw`
     }
@@ -476,7 +454,7 @@ function readLog(child: ChildProcessWithoutNullStreams) {
     lines,
     messages: () => lines.map((line) => line.msg),
     /** The first line with this message; fails if the process exits or 60 s pass first. */
-    async waitFor(msg: string, exited: Promise<unknown>): Promise<LogLine> {
+    async waitFor(msg: string, exited: Promise<unknown>): Promise<LogEntry> {
       let gone = false;
       void exited.then(() => (gone = true));
       const deadline = Date.now() + 60_000;
