@@ -80,11 +80,17 @@ describe('codec server main', () => {
 
   it('refuses to start with a bad configuration, naming the variable', async () => {
     const child = run({ CODEC_AUTH_TOKEN: 'short' });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(1);
-    expect(stderr).toContain('CODEC_AUTH_TOKEN');
-    expect(stderr).not.toContain('short');
+    const fatal = output
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { level: number; msg: string })
+      .find((line) => line.level === 60);
+    expect(fatal?.msg).toContain('CODEC_AUTH_TOKEN');
+    expect(output).not.toContain('short');
   });
 });
