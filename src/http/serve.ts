@@ -13,7 +13,10 @@ export const SERVER_TIMEOUTS = {
   requestTimeoutMs: 15_000,
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
+  /** How often Node checks the two above (its default, 30 s, would let them run that much over). */
+  checkIntervalMs: 1_000,
 };
+export type ServerTimeouts = typeof SERVER_TIMEOUTS;
 
 export interface RunningServer {
   server: Server;
@@ -23,15 +26,24 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
+export interface ServeOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  name: string;
+  timeouts?: ServerTimeouts;
+}
+
 export async function serve(
   handler: RequestListener,
-  { host, port, logger, name }: { host: string; port: number; logger: Logger; name: string },
+  { host, port, logger, name, timeouts = SERVER_TIMEOUTS }: ServeOptions,
 ): Promise<RunningServer> {
   const server = createServer(
     {
-      requestTimeout: SERVER_TIMEOUTS.requestTimeoutMs,
-      headersTimeout: SERVER_TIMEOUTS.headersTimeoutMs,
-      keepAliveTimeout: SERVER_TIMEOUTS.keepAliveTimeoutMs,
+      requestTimeout: timeouts.requestTimeoutMs,
+      headersTimeout: timeouts.headersTimeoutMs,
+      keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+      connectionsCheckingInterval: timeouts.checkIntervalMs,
     },
     handler,
   );
@@ -50,7 +62,7 @@ export async function serve(
   return {
     server,
     url,
-    close(graceMs = SERVER_TIMEOUTS.requestTimeoutMs) {
+    close(graceMs = timeouts.requestTimeoutMs) {
       closing ??= new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
         force.unref();
