@@ -1,8 +1,9 @@
 import { loadKeyring } from '../codec/keyring';
 import { encryptedDataConverter } from '../codec/data-converter';
-import { config, ConfigError, type Config } from '../config';
+import { config, type Config } from '../config';
 import { serve } from '../http/serve';
 import { logger as rootLogger } from '../logger';
+import { exitOnStartFailure, stopOnSignals } from '../process-lifecycle';
 import { connectClient, temporalSettings, type TemporalSettings } from '../temporal/connection';
 import { createApp } from './app';
 
@@ -61,28 +62,7 @@ export async function startApi(
 
 if (require.main === module) {
   startApi().then(
-    (api) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-        process.once(signal, () => {
-          rootLogger.info({ signal }, 'onboarding API stopping');
-          api.close().then(
-            () => process.exit(0),
-            (error: unknown) => {
-              rootLogger.error({ err: error }, 'onboarding API did not stop cleanly');
-              process.exit(1);
-            },
-          );
-        });
-      }
-    },
-    (error: unknown) => {
-      // Configuration errors name the bad variables; anything else (port in use) is logged whole.
-      if (error instanceof ConfigError) {
-        rootLogger.fatal({ variables: error.variables }, error.message);
-      } else {
-        rootLogger.fatal({ err: error }, 'onboarding API failed to start');
-      }
-      process.exit(1);
-    },
+    (api) => stopOnSignals('onboarding API', () => api.close(), rootLogger),
+    exitOnStartFailure('onboarding API', rootLogger),
   );
 }

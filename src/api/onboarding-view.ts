@@ -13,6 +13,7 @@ import {
   OnboardingStatusKey,
   OnboardingStepKey,
 } from '../workflows/search-attributes';
+import { signupIdOfWorkflow } from '../workflows/ids';
 import type {
   ApiStatus,
   ApiStepError,
@@ -33,14 +34,6 @@ export type Execution = Pick<
   WorkflowExecutionInfo,
   'workflowId' | 'status' | 'startTime' | 'closeTime' | 'typedSearchAttributes'
 >;
-
-const WORKFLOW_ID_PREFIX = 'onboarding-';
-
-export function signupIdOf(workflowId: string): string {
-  return workflowId.startsWith(WORKFLOW_ID_PREFIX)
-    ? workflowId.slice(WORKFLOW_ID_PREFIX.length)
-    : workflowId;
-}
 
 function oneOf<T extends string>(values: readonly T[], value: unknown): T | undefined {
   return values.find((known) => known === value);
@@ -111,7 +104,7 @@ function times(execution: Execution): { startedAt: string; closedAt?: string } {
 
 export function startedView(execution: Execution): StartedOnboarding {
   return {
-    signupId: signupIdOf(execution.workflowId),
+    signupId: signupIdOfWorkflow(execution.workflowId),
     workflowId: execution.workflowId,
     status: summaryOf(execution).status,
   };
@@ -120,7 +113,7 @@ export function startedView(execution: Execution): StartedOnboarding {
 export function listItemView(execution: Execution): OnboardingListItem {
   const summary = summaryOf(execution);
   return {
-    signupId: signupIdOf(execution.workflowId),
+    signupId: signupIdOfWorkflow(execution.workflowId),
     workflowId: execution.workflowId,
     status: summary.status,
     step: summary.step,
@@ -135,7 +128,7 @@ export function listItemView(execution: Execution): OnboardingListItem {
 export function summaryView(execution: Execution): OnboardingView {
   const summary = summaryOf(execution);
   return {
-    signupId: signupIdOf(execution.workflowId),
+    signupId: signupIdOfWorkflow(execution.workflowId),
     workflowId: execution.workflowId,
     ...summary,
     routableAccount: null,

@@ -1,5 +1,6 @@
-import { config, ConfigError } from '../config';
+import { config } from '../config';
 import { logger } from '../logger';
+import { exitOnStartFailure, stopOnSignals } from '../process-lifecycle';
 import { startCodecServer } from './codec-server';
 import { loadKeyring } from './keyring';
 
@@ -28,26 +29,7 @@ async function main(): Promise<void> {
     'codec server started',
   );
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'codec server stopping');
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'codec server did not stop cleanly');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals('codec server', () => server.close(), logger);
 }
 
-main().catch((error: unknown) => {
-  // Configuration errors name the bad variables; anything else (e.g. port in use) is reported whole.
-  if (error instanceof ConfigError) logger.fatal({ variables: error.variables }, error.message);
-  else logger.fatal({ err: error }, 'codec server failed to start');
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('codec server', logger));

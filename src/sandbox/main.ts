@@ -1,4 +1,5 @@
 import { ConfigError } from '../config';
+import { stopOnSignals } from '../process-lifecycle';
 import { createSandbox } from './sandbox';
 
 /** `npm run sandbox`: the sandbox from configuration, until SIGINT or SIGTERM. */
@@ -16,21 +17,7 @@ async function main(): Promise<void> {
     'Ingo sandbox listening',
   );
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'Ingo sandbox stopping');
-    close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'Ingo sandbox did not stop cleanly');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals('Ingo sandbox', close, log);
 }
 
 main().catch((error: unknown) => {

@@ -7,11 +7,20 @@
 /** The product backend's signup id: what a repeated start for the same signup is recognised by. */
 export const SIGNUP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 
+const ONBOARDING_WORKFLOW_ID_PREFIX = 'onboarding-';
+
 export function onboardingWorkflowId(signupId: string): string {
-  return `onboarding-${signupId}`;
+  return `${ONBOARDING_WORKFLOW_ID_PREFIX}${signupId}`;
 }
 
 /** From Ingo's id alone, so the webhook receiver can signal it without any lookup. */
+/** The signup an onboarding workflow id belongs to (the id itself if it is not one). */
+export function signupIdOfWorkflow(workflowId: string): string {
+  return workflowId.startsWith(ONBOARDING_WORKFLOW_ID_PREFIX)
+    ? workflowId.slice(ONBOARDING_WORKFLOW_ID_PREFIX.length)
+    : workflowId;
+}
+
 export function kycWorkflowId(ingoUserId: string): string {
   return `kyc-${ingoUserId}`;
 }
