@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { duration, timingSchema } from './workflows/onboarding-input';
 
 /**
  * The one place configuration is read. Every variable is validated here, once, and a bad value
@@ -54,12 +55,13 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
+  /** Unset: the local sandbox (INGO_SANDBOX_PORT); set both to reach Ingo. */
   INGO_BANKING_BASE_URL: url
-    .default(`http://127.0.0.1:${SANDBOX_DEFAULTS.port}/api/v4`)
     .refine((value) => value.endsWith('/api/v4'), {
       message: 'must be the Banking Platform base URL ending in /api/v4',
-    }),
-  INGO_PAY_BASE_URL: url.default(`http://127.0.0.1:${SANDBOX_DEFAULTS.port}`),
+    })
+    .optional(),
+  INGO_PAY_BASE_URL: url.optional(),
   INGO_HMAC_USERNAME: z.string().min(1).default(SANDBOX_DEFAULTS.hmacUsername),
   INGO_HMAC_SECRET: z.string().min(1).default(SANDBOX_DEFAULTS.hmacSecret),
   INGO_API_KEY: z.string().min(1).default(SANDBOX_DEFAULTS.apiKey),
@@ -91,10 +93,19 @@ const envSchema = z.object({
   TEMPORAL_RPC_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
 
   ONBOARDING_API_HOST: z.string().min(1).default('127.0.0.1'),
-  ONBOARDING_API_PORT: port.default(8080),
+  ONBOARDING_API_PORT: port.default(3000),
   ONBOARDING_API_TOKEN: z.string().min(1).default('local-dev-token'),
-  /** Where the CLI and the typed client find the API. */
-  ONBOARDING_API_URL: url.default('http://127.0.0.1:8080'),
+  /** Where the CLI and the demo find the API; unset: this machine's ONBOARDING_API_PORT. */
+  ONBOARDING_API_URL: url.optional(),
+  /**
+   * Timing of the onboardings the API starts, where a request names none: production-sized by
+   * default (onboarding-input.ts); `npm start` shortens them (local.env) so every path shows soon.
+   */
+  ONBOARDING_KYC_GRACE_PERIOD: duration.optional(),
+  ONBOARDING_KYC_POLL_INTERVAL: duration.optional(),
+  ONBOARDING_KYC_MAX_POLL_INTERVAL: duration.optional(),
+  ONBOARDING_KYC_DEADLINE: duration.optional(),
+  ONBOARDING_KYC_RESUBMIT_WINDOW: duration.optional(),
   /** Rejected requests (bad signature, bad token, bad body) one client address may make a minute. */
   REJECTED_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(60),
   /** Express's `trust proxy`: set it behind a load balancer, so limits apply per real client. */
@@ -104,6 +115,10 @@ const envSchema = z.object({
   PAYLOAD_ENCRYPTION_CURRENT_KEY: z.string().regex(KEY_ID).optional(),
   /** Local state: the generated development encryption key lives here. */
   DATA_DIR: z.string().min(1).default('.data'),
+
+  /** The dev server `npm start` and `npm run temporal` run (not used when TEMPORAL_ADDRESS is set). */
+  TEMPORAL_DEV_SERVER_PORT: port.default(7233),
+  TEMPORAL_DEV_SERVER_UI_PORT: port.default(8233),
 
   CODEC_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
   CODEC_SERVER_PORT: port.default(8081),
@@ -130,13 +145,40 @@ const REQUIRED_IN_PRODUCTION = [
   'CODEC_AUTH_TOKEN',
 ] as const;
 
+/** The timing variables, by the workflow input's field they default. */
+const TIMING_VARIABLES = {
+  kycGracePeriod: 'ONBOARDING_KYC_GRACE_PERIOD',
+  kycPollInterval: 'ONBOARDING_KYC_POLL_INTERVAL',
+  kycMaxPollInterval: 'ONBOARDING_KYC_MAX_POLL_INTERVAL',
+  kycDeadline: 'ONBOARDING_KYC_DEADLINE',
+  kycResubmitWindow: 'ONBOARDING_KYC_RESUBMIT_WINDOW',
+} as const;
+
+/** Only the configured ones: the workflow's own defaults fill in the rest. */
+function configuredTiming(env: z.output<typeof envSchema>) {
+  const timing: Partial<Record<keyof typeof TIMING_VARIABLES, number>> = {};
+  for (const [field, name] of Object.entries(TIMING_VARIABLES)) {
+    const value = env[name];
+    if (value !== undefined) timing[field as keyof typeof TIMING_VARIABLES] = value;
+  }
+  return timing;
+}
+
+const ANY_ADDRESS = new Set(['0.0.0.0', '::']);
+
+/** How a process on this machine reaches a server of ours listening on `host`:`port`. */
+export function localUrl(host: string, port: number): string {
+  return `http://${ANY_ADDRESS.has(host) ? '127.0.0.1' : host}:${port}`;
+}
+
 function build(env: z.output<typeof envSchema>) {
+  const sandboxUrl = localUrl(env.INGO_SANDBOX_HOST, env.INGO_SANDBOX_PORT);
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
     ingo: {
-      bankingBaseUrl: env.INGO_BANKING_BASE_URL,
-      payBaseUrl: env.INGO_PAY_BASE_URL,
+      bankingBaseUrl: env.INGO_BANKING_BASE_URL ?? `${sandboxUrl}/api/v4`,
+      payBaseUrl: env.INGO_PAY_BASE_URL ?? sandboxUrl,
       banking: { username: env.INGO_HMAC_USERNAME, secret: env.INGO_HMAC_SECRET },
       // IngoPay may be provisioned with its own HMAC credentials; by default both APIs share one.
       pay: {
@@ -149,6 +191,7 @@ function build(env: z.output<typeof envSchema>) {
       timeoutMs: env.INGO_TIMEOUT_MS,
     },
     sandbox: {
+      url: sandboxUrl,
       host: env.INGO_SANDBOX_HOST,
       port: env.INGO_SANDBOX_PORT,
       kycDelayMs: env.INGO_SANDBOX_KYC_DELAY_MS,
@@ -167,11 +210,13 @@ function build(env: z.output<typeof envSchema>) {
       },
     },
     temporal: { taskQueue: env.TEMPORAL_TASK_QUEUE, rpcTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS },
+    devServer: { port: env.TEMPORAL_DEV_SERVER_PORT, uiPort: env.TEMPORAL_DEV_SERVER_UI_PORT },
+    timing: configuredTiming(env),
     api: {
       host: env.ONBOARDING_API_HOST,
       port: env.ONBOARDING_API_PORT,
       token: env.ONBOARDING_API_TOKEN,
-      url: env.ONBOARDING_API_URL,
+      url: env.ONBOARDING_API_URL ?? localUrl(env.ONBOARDING_API_HOST, env.ONBOARDING_API_PORT),
       rejectedRequestsPerMinute: env.REJECTED_REQUESTS_PER_MINUTE,
       trustProxy: env.TRUST_PROXY,
     },
@@ -203,6 +248,14 @@ export class ConfigError extends Error {
 }
 
 function crossFieldProblems(env: z.output<typeof envSchema>): { name: string; problem: string }[] {
+  // E.g. a poll interval above the maximum: named here, not blamed on every start request.
+  const timing = timingSchema.safeParse(configuredTiming(env));
+  if (!timing.success) {
+    return timing.error.issues.map((issue) => ({
+      name: TIMING_VARIABLES[issue.path[0] as keyof typeof TIMING_VARIABLES],
+      problem: issue.message,
+    }));
+  }
   const keys = env.PAYLOAD_ENCRYPTION_KEYS;
   const current = env.PAYLOAD_ENCRYPTION_CURRENT_KEY;
   if (current !== undefined && !keys?.some((key) => key.id === current)) {

@@ -2,14 +2,30 @@ import type { Logger } from 'pino';
 import { ConfigError } from './config';
 
 /**
- * How the long-running processes (API, codec server, sandbox) start and stop: on SIGINT or SIGTERM
- * they close once (requests in flight finish) and exit 0, or 1 if closing failed; a failed start
- * names the bad variables of a ConfigError rather than printing a stack trace.
+ * How the long-running processes (API, codec server, sandbox, worker) start and stop: on SIGINT or
+ * SIGTERM they close once (requests in flight finish) and exit 0, or 1 if closing failed; a failed
+ * start names the bad variables of a ConfigError rather than printing a stack trace. Started by
+ * the local stack (`npm start`, over an IPC channel), they also say when they are ready, and stop
+ * when the stack is gone, so a killed stack leaves no part behind.
  */
 
-export function stopOnSignals(name: string, close: () => Promise<void>, logger: Logger): void {
+/** Calls `stop` once the stack that started this process is gone (never, when run on its own). */
+export function onParentGone(stop: () => void): void {
+  if (!process.connected) return;
+  process.once('disconnect', stop);
+  // The channel alone must not keep a finished process alive.
+  process.channel?.unref();
+}
+
+/** Tells the stack that started this process that it serves (a no-op when run on its own). */
+export function reportReady(): void {
+  process.send?.({ type: 'ready' });
+}
+
+/** From now on the process serves: it says so to its stack, and closes on a signal. */
+export function serveUntilStopped(name: string, close: () => Promise<void>, logger: Logger): void {
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (signal: NodeJS.Signals | 'parent gone') => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, `${name} stopping`);
@@ -23,6 +39,8 @@ export function stopOnSignals(name: string, close: () => Promise<void>, logger: 
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  onParentGone(() => stop('parent gone'));
+  reportReady();
 }
 
 export function exitOnStartFailure(name: string, logger: Logger): (error: unknown) => never {

@@ -8,6 +8,7 @@ import { loadKeyring, type Keyring } from './codec/keyring';
 import { config, type Config } from './config';
 import { createIngoClients } from './ingo';
 import { logger } from './logger';
+import { onParentGone, reportReady } from './process-lifecycle';
 import { connectWorker, temporalSettings } from './temporal/connection';
 import { PinoRuntimeLogger, temporalLogLevel } from './temporal/runtime-logger';
 
@@ -91,6 +92,11 @@ export async function main(): Promise<void> {
       code,
     });
     const running = worker.run();
+    onParentGone(() => {
+      if (worker.getState() !== 'RUNNING') return;
+      logger.info({ signal: 'parent gone' }, 'worker stopping');
+      worker.shutdown();
+    });
     logger.info(
       {
         taskQueue: temporal.taskQueue,
@@ -102,6 +108,7 @@ export async function main(): Promise<void> {
       },
       'worker started',
     );
+    reportReady();
     await running;
     logger.info({ taskQueue: temporal.taskQueue, namespace }, 'worker stopped');
   } finally {

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { TimingRequest } from '../workflows/onboarding-input';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -15,6 +16,8 @@ import { createOnboardingApiRouter } from './onboardings-router';
 export interface AppOptions {
   client: Client;
   taskQueue: string;
+  /** Timing for onboardings whose request names none (configuration). */
+  timing?: TimingRequest;
   apiToken: string;
   webhookSecret: string;
   logger: Logger;
@@ -75,6 +78,7 @@ export function createApp(options: AppOptions): Express {
     createOnboardingApiRouter({
       client,
       taskQueue: options.taskQueue,
+      timing: options.timing,
       token: options.apiToken,
       logger,
       rpcTimeoutMs,

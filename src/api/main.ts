@@ -3,7 +3,7 @@ import { encryptedDataConverter } from '../codec/data-converter';
 import { config, type Config } from '../config';
 import { serve } from '../http/serve';
 import { logger as rootLogger } from '../logger';
-import { exitOnStartFailure, stopOnSignals } from '../process-lifecycle';
+import { exitOnStartFailure, serveUntilStopped } from '../process-lifecycle';
 import { connectClient, temporalSettings, type TemporalSettings } from '../temporal/connection';
 import { createApp } from './app';
 
@@ -32,6 +32,7 @@ export async function startApi(
   const app = createApp({
     client,
     taskQueue: settings.temporal.taskQueue,
+    timing: settings.timing,
     apiToken: settings.api.token,
     webhookSecret: settings.ingo.webhookSecret,
     logger,
@@ -62,7 +63,7 @@ export async function startApi(
 
 if (require.main === module) {
   startApi().then(
-    (api) => stopOnSignals('onboarding API', () => api.close(), rootLogger),
+    (api) => serveUntilStopped('onboarding API', () => api.close(), rootLogger),
     exitOnStartFailure('onboarding API', rootLogger),
   );
 }

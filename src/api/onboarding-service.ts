@@ -26,7 +26,7 @@ import {
   type RetryAccepted,
   type RetryRequest,
 } from '../workflows/messages';
-import type { KycData, OnboardingRequest } from '../workflows/onboarding-input';
+import type { KycData, OnboardingRequest, TimingRequest } from '../workflows/onboarding-input';
 import { OnboardingServiceError } from './onboarding-service-error';
 import { fullView, listItemView, startedView, summaryView } from './onboarding-view';
 import type {
@@ -42,6 +42,8 @@ import { visibilityQuery } from './visibility-query';
 export interface OnboardingServiceOptions {
   client: Client;
   taskQueue: string;
+  /** Timing for onboardings whose request names none (configuration). */
+  timing?: TimingRequest;
   /** Every call to Temporal ends by then: a missing server or worker never hangs a request. */
   rpcTimeoutMs: number;
   /** Signs the list's page tokens (see page-token.ts). */
@@ -86,11 +88,11 @@ export class OnboardingService {
   }
 
   async start(body: z.output<typeof startOnboardingBody>): Promise<StartOutcome> {
-    const { client, taskQueue, logger } = this.options;
+    const { client, taskQueue, timing, logger } = this.options;
     const { signupId } = body;
     try {
       const handle = await this.bounded(() =>
-        startOnboarding(client, toOnboardingRequest(body), { taskQueue }),
+        startOnboarding(client, toOnboardingRequest(body), { taskQueue, timing }),
       );
       logger.info({ signupId, workflowId: handle.workflowId }, 'onboarding started');
       return {

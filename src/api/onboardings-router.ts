@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { HttpError } from '../http/errors';
+import type { TimingRequest } from '../workflows/onboarding-input';
 import { bearerAuth } from './bearer-auth';
 import { jsonBody } from './json-body';
 import { OnboardingService } from './onboarding-service';
@@ -29,6 +30,7 @@ import {
 export interface OnboardingApiOptions {
   client: Client;
   taskQueue: string;
+  timing?: TimingRequest;
   /** The product backend's (and operators') bearer token. */
   token: string;
   logger: Logger;

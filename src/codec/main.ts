@@ -1,6 +1,6 @@
 import { config } from '../config';
 import { logger } from '../logger';
-import { exitOnStartFailure, stopOnSignals } from '../process-lifecycle';
+import { exitOnStartFailure, serveUntilStopped } from '../process-lifecycle';
 import { startCodecServer } from './codec-server';
 import { loadKeyring } from './keyring';
 
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     'codec server started',
   );
 
-  stopOnSignals('codec server', () => server.close(), logger);
+  serveUntilStopped('codec server', () => server.close(), logger);
 }
 
 main().catch(exitOnStartFailure('codec server', logger));

@@ -1,5 +1,5 @@
-import { ConfigError } from '../config';
-import { stopOnSignals } from '../process-lifecycle';
+import { logger } from '../logger';
+import { exitOnStartFailure, serveUntilStopped } from '../process-lifecycle';
 import { createSandbox } from './sandbox';
 
 /** `npm run sandbox`: the sandbox from configuration, until SIGINT or SIGTERM. */
@@ -17,11 +17,7 @@ async function main(): Promise<void> {
     'Ingo sandbox listening',
   );
 
-  stopOnSignals('Ingo sandbox', close, log);
+  serveUntilStopped('Ingo sandbox', close, log);
 }
 
-main().catch((error: unknown) => {
-  // Configuration errors name the bad variables; anything else (e.g. port in use) is reported as is.
-  console.error(error instanceof ConfigError ? error.message : error);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('Ingo sandbox', logger));

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { TypedSearchAttributes } from '@temporalio/common';
-import type { Config } from '../config';
+import { localUrl, type Config } from '../config';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 /**
@@ -11,26 +11,34 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
  * a developer's machine, where it is the local default token; never a production setup.
  */
 
-const ANY_ADDRESS = new Set(['0.0.0.0', '::', '']);
-
 /** The codec endpoint as a browser on this machine reaches it. */
 export function uiCodecEndpoint(codec: Config['codec']): string {
-  const host = ANY_ADDRESS.has(codec.host) ? '127.0.0.1' : codec.host;
-  return `http://${host}:${codec.port}/codec/${encodeURIComponent(codec.token)}`;
+  return `${localUrl(codec.host, codec.port)}/codec/${encodeURIComponent(codec.token)}`;
 }
 
-/** `temporal server start-dev` arguments listening on `address` (`host:port`; UI on port+1000). */
-export function devServerArgs(settings: Config, address: string): string[] {
-  const separator = address.lastIndexOf(':');
-  const ip = address.slice(0, separator).replace(/^\[|\]$/g, '');
-  const port = address.slice(separator + 1);
+/** The Web UI's address, as a browser on this machine reaches it. */
+export function devServerUiUrl(settings: Config): string {
+  return `http://localhost:${settings.devServer.uiPort}`;
+}
+
+/**
+ * `temporal server start-dev` arguments: gRPC on loopback at TEMPORAL_DEV_SERVER_PORT, the Web UI
+ * at TEMPORAL_DEV_SERVER_UI_PORT, JSON log lines (the stack labels and formats them).
+ */
+export function devServerArgs(settings: Config): string[] {
   return [
     'server',
     'start-dev',
     '--ip',
-    ip === 'localhost' ? '127.0.0.1' : ip,
+    '127.0.0.1',
     '--port',
-    port,
+    String(settings.devServer.port),
+    '--ui-port',
+    String(settings.devServer.uiPort),
+    // No network beyond the machine is assumed.
+    '--ui-disable-news-fetch',
+    '--log-format',
+    'json',
     '--db-filename',
     path.resolve(settings.encryption.dataDir, 'temporal.sqlite'),
     '--ui-codec-endpoint',

@@ -3,7 +3,11 @@ import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { describeIssues, fieldIssues, type FieldIssue } from '../validation';
 import { onboardingWorkflowId } from '../workflows/ids';
 import type { onboarding } from '../workflows/onboarding';
-import { onboardingInput, type OnboardingRequest } from '../workflows/onboarding-input';
+import {
+  onboardingInput,
+  type OnboardingRequest,
+  type TimingRequest,
+} from '../workflows/onboarding-input';
 import {
   KycStatusKey,
   OnboardingStatusKey,
@@ -28,9 +32,11 @@ export type OnboardingHandle = WorkflowHandle<typeof onboarding>;
  */
 export async function startOnboarding(
   client: Client,
-  request: OnboardingRequest,
-  { taskQueue }: { taskQueue: string },
+  given: OnboardingRequest,
+  { taskQueue, timing }: { taskQueue: string; timing?: TimingRequest },
 ): Promise<OnboardingHandle> {
+  // The deployment's timing where the request names none; kept in the workflow's input (history).
+  const request = { ...given, timing: { ...timing, ...given.timing } };
   const parsed = onboardingInput.safeParse(request);
   if (!parsed.success) throw new OnboardingRequestError(fieldIssues(parsed.error));
   const { signupId } = parsed.data;

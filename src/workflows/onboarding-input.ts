@@ -21,7 +21,7 @@ import { SIGNUP_ID_PATTERN } from './ids';
  */
 
 /** A Temporal duration: milliseconds, or a string such as `5 minutes`; normalised to ms. */
-const duration = z
+export const duration = z
   .union([z.number().int().positive(), z.string().min(1)])
   .transform((value, ctx) => {
     try {
@@ -73,6 +73,7 @@ export const timingSchema = z
     path: ['retryMaxInterval'],
   });
 export type Timing = z.output<typeof timingSchema>;
+export type TimingRequest = z.input<typeof timingSchema>;
 
 const address = z.object({
   line1: text(),

@@ -1,0 +1,72 @@
+import { localUrl } from '../config';
+import { timingSchema } from '../workflows/onboarding-input';
+import type { StackPlan } from './stack-plan';
+
+/**
+ * What `npm start` says once everything is up: where each part is, what to try first. The same
+ * facts are logged as one structured line (`stackFacts`) for tools; the banner is for people.
+ */
+
+const LOCAL_API_TOKEN = 'local-dev-token';
+
+function seconds(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
+}
+
+export function stackFacts(plan: StackPlan) {
+  const { config, temporal } = plan;
+  const api = localUrl(config.api.host, config.api.port);
+  return {
+    api: `${api}/v1/onboardings`,
+    webhooks: `${api}/webhooks/ingo`,
+    temporal: `${temporal.address} (namespace ${temporal.namespace})`,
+    temporalUi: temporal.uiUrl,
+    sandbox: plan.parts.some((part) => part.name === 'sandbox') ? config.sandbox.url : undefined,
+    codec: `${localUrl(config.codec.host, config.codec.port)}/codec`,
+    ingo: config.ingo.bankingBaseUrl,
+    dataDir: config.encryption.dataDir,
+  };
+}
+
+export function banner(plan: StackPlan, elapsedMs: number): string {
+  const facts = stackFacts(plan);
+  const running = new Set(plan.parts.map((part) => part.name));
+  const { config } = plan;
+  // What an onboarding started now gets: the configured timing over the workflow's defaults.
+  const timing = timingSchema.parse(config.timing);
+  const token =
+    config.api.token === LOCAL_API_TOKEN
+      ? `Bearer ${LOCAL_API_TOKEN}`
+      : 'Bearer $ONBOARDING_API_TOKEN';
+  const rows: [string, string | undefined][] = [
+    ['Onboarding API', running.has('api') ? `${facts.api}  (Authorization: ${token})` : undefined],
+    ['Webhook receiver', running.has('api') ? facts.webhooks : undefined],
+    ['Temporal Web UI', facts.temporalUi],
+    ['Temporal', facts.temporal],
+    [
+      'Ingo',
+      running.has('sandbox')
+        ? `the sandbox at ${facts.sandbox} (admin API: /_sandbox)`
+        : facts.ingo,
+    ],
+    ['Codec server', running.has('codec') ? facts.codec : undefined],
+    ['Local state', facts.dataDir],
+    [
+      'KYC timing',
+      `webhook awaited ${seconds(timing.kycGracePeriod)}, then polled every ` +
+        `${seconds(timing.kycPollInterval)} (backing off to ${seconds(timing.kycMaxPollInterval)})`,
+    ],
+  ];
+  const skipped = plan.skipped
+    .filter((entry) => entry.reason !== 'not asked for')
+    .map((entry) => `  (${entry.name}: ${entry.reason})`);
+  return [
+    '',
+    `The onboarding stack is ready (${(elapsedMs / 1000).toFixed(1)} s). Ctrl-C stops it.`,
+    ...rows.flatMap(([name, value]) => (value ? [`  ${name.padEnd(18)}${value}`] : [])),
+    ...skipped,
+    '',
+    'Try it:  npm run demo    or    npm run cli -- start docs/examples/onboarding-request.json',
+    '',
+  ].join('\n');
+}

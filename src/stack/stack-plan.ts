@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { loadConfig, localUrl, type Config } from '../config';
+import { temporalCliPath } from '../temporal/binaries';
+import { DEFAULT_ADDRESS, loadTemporalSettings } from '../temporal/connection';
+import { devServerArgs, devServerUiUrl } from '../temporal/dev-server';
+
+/**
+ * What `npm start` runs, decided before anything starts: the parts, their commands, the one
+ * environment they share, and which embedded parts are left out because the user configured a
+ * real one (TEMPORAL_ADDRESS: no dev server; INGO_BANKING_BASE_URL and INGO_PAY_BASE_URL: no
+ * sandbox). Pure apart from reading `local.env` and locating the Temporal CLI, so it is tested
+ * without starting anything.
+ */
+
+export const PART_NAMES = ['temporal', 'sandbox', 'codec', 'api', 'worker'] as const;
+export type PartName = (typeof PART_NAMES)[number];
+
+export interface PartSpec {
+  name: PartName;
+  title: string;
+  command: string;
+  args: string[];
+  /** One of our Node processes: it reports readiness and notices a vanished stack over IPC. */
+  ipc: boolean;
+  /** Parts that must be ready before this one starts. */
+  after: PartName[];
+  /** How long a graceful stop may take before the part is killed. */
+  stopTimeoutMs: number;
+}
+
+export interface StackPlan {
+  config: Config;
+  /** The environment every part runs with. */
+  env: Record<string, string>;
+  parts: PartSpec[];
+  skipped: { name: PartName; reason: string }[];
+  temporal: { address: string; namespace: string; uiUrl?: string };
+}
+
+/** A plan that cannot work, said in the terms of the variables the user sets. */
+export class StackPlanError extends Error {
+  override readonly name = 'StackPlanError';
+}
+
+/** The project root, where `local.env` and the parts' sources are. */
+export const PROJECT_ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * The local profile (`local.env`): short KYC timings and the like, so a person sees every path
+ * within seconds. The user's own environment overrides each of them; production never reads it.
+ */
+export function readLocalDefaults(
+  file = path.join(PROJECT_ROOT, 'local.env'),
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(parseEnv(fs.readFileSync(file, 'utf8'))).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );
+}
+
+const GRACEFUL_STOP_MS = 10_000;
+
+function nodePart(name: PartName, title: string, entry: string, after: PartName[] = []): PartSpec {
+  return {
+    name,
+    title,
+    command: process.execPath,
+    // tsx's loader in the part's own process: no tsx CLI in between, so signals reach the part.
+    args: ['--import', 'tsx', path.join(PROJECT_ROOT, entry)],
+    ipc: true,
+    after,
+    stopTimeoutMs: GRACEFUL_STOP_MS,
+  };
+}
+
+function isSet(env: Record<string, string | undefined>, name: string): boolean {
+  return (env[name] ?? '') !== '';
+}
+
+export function planStack(
+  environment: Record<string, string | undefined>,
+  {
+    localDefaults = {},
+    requested = PART_NAMES,
+  }: { localDefaults?: Record<string, string>; requested?: readonly PartName[] } = {},
+): StackPlan {
+  const env: Record<string, string> = { ...localDefaults };
+  for (const [name, value] of Object.entries(environment))
+    if (value !== undefined) env[name] = value;
+  const skipped: StackPlan['skipped'] = [];
+  const wanted = new Set(requested);
+  for (const name of PART_NAMES) {
+    if (!wanted.has(name)) skipped.push({ name, reason: 'not asked for' });
+  }
+
+  // A profile (TEMPORAL_PROFILE, temporal.toml) naming a server counts as configuring one.
+  const temporalSettings = loadTemporalSettings(env);
+  const externalTemporal =
+    isSet(env, 'TEMPORAL_ADDRESS') || temporalSettings.address !== DEFAULT_ADDRESS;
+  const ingoUrls = ['INGO_BANKING_BASE_URL', 'INGO_PAY_BASE_URL'].filter((name) =>
+    isSet(env, name),
+  );
+  if (ingoUrls.length === 1) {
+    throw new StackPlanError(
+      `${ingoUrls[0]} is set but not ${ingoUrls[0] === 'INGO_PAY_BASE_URL' ? 'INGO_BANKING_BASE_URL' : 'INGO_PAY_BASE_URL'}: ` +
+        'set both to use a real Ingo, or neither to use the local sandbox',
+    );
+  }
+  const externalIngo = ingoUrls.length === 2;
+
+  const preliminary = loadConfig(env);
+  if (!externalTemporal) {
+    env.TEMPORAL_ADDRESS = `127.0.0.1:${preliminary.devServer.port}`;
+    const ui = preliminary.devServer.uiPort;
+    if (!isSet(env, 'CODEC_CORS_ORIGINS')) {
+      env.CODEC_CORS_ORIGINS = `http://localhost:${ui},http://127.0.0.1:${ui}`;
+    }
+  }
+  if (!externalIngo && !isSet(env, 'INGO_SANDBOX_WEBHOOK_URL')) {
+    env.INGO_SANDBOX_WEBHOOK_URL = `${localUrl(preliminary.api.host, preliminary.api.port)}/webhooks/ingo`;
+  }
+  // Every part finds the same local state wherever it runs from.
+  env.DATA_DIR = path.resolve(preliminary.encryption.dataDir);
+  const config = loadConfig(env);
+
+  const parts: PartSpec[] = [];
+  const ports: [string, number][] = [];
+  const include = (name: PartName, configured: string | undefined, spec: () => PartSpec) => {
+    if (!wanted.has(name)) return;
+    if (configured) skipped.push({ name, reason: configured });
+    else parts.push(spec());
+  };
+  include(
+    'temporal',
+    externalTemporal ? `using Temporal at ${temporalSettings.address}` : undefined,
+    () => {
+      ports.push(['TEMPORAL_DEV_SERVER_PORT', config.devServer.port]);
+      ports.push(['TEMPORAL_DEV_SERVER_UI_PORT', config.devServer.uiPort]);
+      const namespace = temporalSettings.namespace;
+      return {
+        name: 'temporal',
+        title: 'Temporal dev server',
+        command: temporalCliPath(),
+        args: [
+          ...devServerArgs(config),
+          ...(namespace === 'default' ? [] : ['--namespace', namespace]),
+        ],
+        ipc: false,
+        after: [],
+        stopTimeoutMs: GRACEFUL_STOP_MS,
+      };
+    },
+  );
+  include(
+    'sandbox',
+    externalIngo ? `using Ingo at ${config.ingo.bankingBaseUrl}` : undefined,
+    () => {
+      ports.push(['INGO_SANDBOX_PORT', config.sandbox.port]);
+      return nodePart('sandbox', 'Ingo sandbox', 'src/sandbox/main.ts');
+    },
+  );
+  include('codec', undefined, () => {
+    ports.push(['CODEC_SERVER_PORT', config.codec.port]);
+    return nodePart('codec', 'codec server', 'src/codec/main.ts');
+  });
+  include('api', undefined, () => {
+    ports.push(['ONBOARDING_API_PORT', config.api.port]);
+    return nodePart('api', 'onboarding API and webhook receiver', 'src/api/main.ts');
+  });
+  include('worker', undefined, () => ({
+    ...nodePart(
+      'worker',
+      'worker',
+      'src/worker.ts',
+      externalTemporal || !wanted.has('temporal') ? [] : ['temporal'],
+    ),
+    // An Ingo call in flight may take its whole timeout (the worker's shutdown grace).
+    stopTimeoutMs: config.ingo.timeoutMs + GRACEFUL_STOP_MS,
+  }));
+
+  for (const [name, port] of ports) {
+    if (port === 0)
+      throw new StackPlanError(`${name} is 0: the stack's parts find each other by fixed ports`);
+    const other = ports.find(([otherName, otherPort]) => otherName !== name && otherPort === port);
+    if (other) throw new StackPlanError(`${name} and ${other[0]} are both ${port}`);
+  }
+
+  return {
+    config,
+    env,
+    parts,
+    skipped,
+    temporal: {
+      address: env.TEMPORAL_ADDRESS ?? temporalSettings.address,
+      namespace: temporalSettings.namespace,
+      uiUrl: externalTemporal ? undefined : devServerUiUrl(config),
+    },
+  };
+}
