@@ -119,6 +119,8 @@ const envSchema = z.object({
   /** The dev server `npm start` and `npm run temporal` run (not used when TEMPORAL_ADDRESS is set). */
   TEMPORAL_DEV_SERVER_PORT: port.default(7233),
   TEMPORAL_DEV_SERVER_UI_PORT: port.default(8233),
+  /** Where people open the Temporal Web UI of a cluster (banner, demo links); unset: the dev server's. */
+  TEMPORAL_UI_URL: url.optional(),
 
   CODEC_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
   CODEC_SERVER_PORT: port.default(8081),
@@ -211,6 +213,7 @@ function build(env: z.output<typeof envSchema>) {
     },
     temporal: { taskQueue: env.TEMPORAL_TASK_QUEUE, rpcTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS },
     devServer: { port: env.TEMPORAL_DEV_SERVER_PORT, uiPort: env.TEMPORAL_DEV_SERVER_UI_PORT },
+    temporalUiUrl: env.TEMPORAL_UI_URL ?? `http://localhost:${env.TEMPORAL_DEV_SERVER_UI_PORT}`,
     timing: configuredTiming(env),
     api: {
       host: env.ONBOARDING_API_HOST,

@@ -21,10 +21,12 @@ function reason(error: unknown): string {
   if (error instanceof Error && error.name === 'TimeoutError') {
     return `no answer within ${TIMEOUT_MS} ms`;
   }
-  // fetch() says only "fetch failed"; the cause holds ECONNREFUSED, ENOTFOUND and the like.
-  const cause =
-    error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  if (typeof cause?.code === 'string') return cause.code;
+  // fetch() says only "fetch failed"; its cause says why (ECONNREFUSED, ENOTFOUND, "bad port").
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof Error) {
+    const { code } = cause as { code?: unknown };
+    return typeof code === 'string' ? code : cause.message;
+  }
   return error instanceof Error ? error.message : String(error);
 }
 

@@ -4,7 +4,7 @@ import { parseEnv } from 'node:util';
 import { loadConfig, localUrl, type Config } from '../config';
 import { temporalCliPath } from '../temporal/binaries';
 import { DEFAULT_ADDRESS, loadTemporalSettings } from '../temporal/connection';
-import { devServerArgs, devServerUiUrl } from '../temporal/dev-server';
+import { devServerArgs } from '../temporal/dev-server';
 
 /**
  * What `npm start` runs, decided before anything starts: the parts, their commands, the one
@@ -196,7 +196,8 @@ export function planStack(
     temporal: {
       address: env.TEMPORAL_ADDRESS ?? temporalSettings.address,
       namespace: temporalSettings.namespace,
-      uiUrl: externalTemporal ? undefined : devServerUiUrl(config),
+      // A cluster's UI is wherever its operators put it: shown only when TEMPORAL_UI_URL says.
+      uiUrl: externalTemporal && !isSet(env, 'TEMPORAL_UI_URL') ? undefined : config.temporalUiUrl,
     },
   };
 }

@@ -16,11 +16,6 @@ export function uiCodecEndpoint(codec: Config['codec']): string {
   return `${localUrl(codec.host, codec.port)}/codec/${encodeURIComponent(codec.token)}`;
 }
 
-/** The Web UI's address, as a browser on this machine reaches it. */
-export function devServerUiUrl(settings: Config): string {
-  return `http://localhost:${settings.devServer.uiPort}`;
-}
-
 /**
  * `temporal server start-dev` arguments: gRPC on loopback at TEMPORAL_DEV_SERVER_PORT, the Web UI
  * at TEMPORAL_DEV_SERVER_UI_PORT, JSON log lines (the stack labels and formats them).
