@@ -35,6 +35,10 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
   const { logger } = options;
   const app = express();
   app.disable('x-powered-by');
+  // For container health checks: says nothing but that the process serves, so it needs no token.
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
   app.use(
     pinoHttp({
       logger,

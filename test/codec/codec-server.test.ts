@@ -65,6 +65,12 @@ describe('codec server', () => {
     await server.close();
   });
 
+  it('answers a health check without the token, saying nothing else', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
   async function post<T>(
     url: string,
     body: string,
