@@ -49,10 +49,14 @@ describe('sandbox main', () => {
 
   it('refuses to start with a bad configuration, naming the variable', async () => {
     const child = run({ INGO_SANDBOX_PORT: 'not-a-port' });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(1);
-    expect(stderr).toContain('INGO_SANDBOX_PORT');
+    // One fatal log line naming the variable, as every part of the stack reports it.
+    expect(JSON.parse(stdout)).toMatchObject({
+      level: 60,
+      variables: [expect.objectContaining({ name: 'INGO_SANDBOX_PORT' })],
+    });
   });
 });

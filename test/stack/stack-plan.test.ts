@@ -67,6 +67,10 @@ describe('the local stack plan', () => {
       expect.arrayContaining(['--port', '7300', '--ui-port', '8300']),
     );
     expect(part(plan, 'temporal')?.args).toContain('http://127.0.0.1:8100/codec/local-codec-token');
+    // A codec server on every interface is still reached by the browser on loopback.
+    expect(part(planStack({ CODEC_SERVER_HOST: '0.0.0.0' }), 'temporal')?.args).toContain(
+      'http://127.0.0.1:8081/codec/local-codec-token',
+    );
   });
 
   it('runs no dev server where TEMPORAL_ADDRESS names a cluster', () => {
