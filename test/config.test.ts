@@ -32,6 +32,62 @@ describe('config', () => {
     expect(config.ingo.participantId).toBe(777);
   });
 
+  it('finds the sandbox and the API where their ports say, unless URLs are given', () => {
+    const config = loadConfig({
+      INGO_SANDBOX_PORT: '4020',
+      INGO_SANDBOX_HOST: '0.0.0.0',
+      ONBOARDING_API_PORT: '3030',
+    });
+    expect(config.ingo.bankingBaseUrl).toBe('http://127.0.0.1:4020/api/v4');
+    expect(config.ingo.payBaseUrl).toBe('http://127.0.0.1:4020');
+    expect(config.sandbox.url).toBe('http://127.0.0.1:4020');
+    expect(config.api.url).toBe('http://127.0.0.1:3030');
+    expect(loadConfig({}).api).toMatchObject({ port: 3000, url: 'http://127.0.0.1:3000' });
+    expect(loadConfig({ ONBOARDING_API_URL: 'https://onboarding.example.com/' }).api.url).toBe(
+      'https://onboarding.example.com',
+    );
+  });
+
+  it('reads the timing of new onboardings, leaving the rest to the workflow defaults', () => {
+    expect(loadConfig({}).timing).toEqual({});
+    expect(
+      loadConfig({
+        ONBOARDING_KYC_GRACE_PERIOD: '20 seconds',
+        ONBOARDING_KYC_POLL_INTERVAL: '5000',
+        ONBOARDING_KYC_MAX_POLL_INTERVAL: '30s',
+        ONBOARDING_KYC_DEADLINE: '10 minutes',
+        ONBOARDING_KYC_RESUBMIT_WINDOW: '1 hour',
+      }).timing,
+    ).toEqual({
+      kycGracePeriod: 20_000,
+      kycPollInterval: 5_000,
+      kycMaxPollInterval: 30_000,
+      kycDeadline: 600_000,
+      kycResubmitWindow: 3_600_000,
+    });
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as ConfigError).variables;
+      }
+      return [];
+    };
+    expect(problems({ ONBOARDING_KYC_GRACE_PERIOD: 'soon' })).toEqual([
+      {
+        name: 'ONBOARDING_KYC_GRACE_PERIOD',
+        problem: 'must be a positive duration, e.g. "5 minutes"',
+      },
+    ]);
+    // Against the workflow's default maximum of 1 hour.
+    expect(problems({ ONBOARDING_KYC_POLL_INTERVAL: '2 hours' })).toEqual([
+      {
+        name: 'ONBOARDING_KYC_MAX_POLL_INTERVAL',
+        problem: 'must not be shorter than kycPollInterval',
+      },
+    ]);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ INGO_SANDBOX_PORT: '' }).sandbox.port).toBe(4010);
   });

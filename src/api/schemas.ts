@@ -8,7 +8,7 @@ import {
   externalBankAccount,
   kycData,
   onboardingInput,
-  timingSchema,
+  timingOverrides,
 } from '../workflows/onboarding-input';
 
 /**
@@ -44,7 +44,8 @@ export const startOnboardingBody = z.strictObject({
   payoutDestinations: z
     .object({ checkByMail: checkByMail.optional(), billPay: billPay.optional() })
     .optional(),
-  timing: timingSchema.optional(),
+  // As named: the deployment's timing and the workflow's defaults fill in the rest at the start.
+  timing: timingOverrides.optional(),
 });
 export type StartOnboardingBody = z.input<typeof startOnboardingBody>;
 

@@ -244,7 +244,7 @@ async function follow(
  * How the API shows a review the sandbox keeps open for an operator (SSN ending 2222): the Ingo
  * user exists and KYC is `in_review` while the onboarding runs.
  */
-export function awaitsManualDecision(view: OnboardingView): boolean {
+function awaitsManualDecision(view: OnboardingView): boolean {
   return (
     view.status === 'in_progress' && view.ingoUserId !== null && view.kycStatus === 'in_review'
   );

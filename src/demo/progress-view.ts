@@ -110,7 +110,7 @@ function remark(row: ProgressRow): string {
   return [expected, row.note, row.problem].filter(Boolean).join('; ');
 }
 
-const HEADER = ['', 'scenario', 'status', 'step', 'KYC', 'time'];
+const HEADER = ['scenario', 'status', 'step', 'KYC', 'time'];
 
 /** `text` cut to `width` characters, the cut marked. */
 export function clip(text: string, width: number): string {
@@ -129,11 +129,12 @@ export function renderTable(rows: readonly ProgressRow[], now: number, options: 
     row.kycStatus ?? '',
     formatDuration(elapsedMs(row, now)),
   ]);
-  const widths = HEADER.slice(1).map((title, i) =>
+  const widths = HEADER.map((title, i) =>
     Math.max(title.length, ...cells.map((row) => row[i]!.length)),
   );
   const pad = (text: string, i: number) => text.padEnd(widths[i]!);
-  const lines = [paint(colors, 'bold', `  ${HEADER.slice(1).map(pad).join('  ')}`.trimEnd())];
+  // The header starts under the scenario column, past the one-character mark and the gap.
+  const lines = [paint(colors, 'bold', `   ${HEADER.map(pad).join('  ')}`.trimEnd())];
   rows.forEach((row, index) => {
     const [title, status, step, kyc, time] = cells[index]!;
     const columnsText = [
@@ -218,7 +219,7 @@ export function renderSummary(rows: readonly ProgressRow[], now: number, options
     const note = [row.note, row.problem].filter(Boolean).join('; ');
     lines.push(
       [
-        ` ${markOf(row.verdict, { colors })}`,
+        ` ${row.verdict === 'running' ? '…' : markOf(row.verdict, { colors })}`,
         title!.padEnd(widths[0]!),
         expected!.padEnd(widths[1]!),
         paintStatus(row, reached!.padEnd(widths[2]!), colors),
@@ -229,34 +230,41 @@ export function renderSummary(rows: readonly ProgressRow[], now: number, options
         .trimEnd(),
     );
   });
-  const missed = rows.filter((row) => row.verdict !== 'reached');
+  const reached = rows.filter((row) => row.verdict === 'reached');
+  const unexpected = rows.filter((row) => row.verdict === 'unexpected');
   const running = rows.filter((row) => row.verdict === 'timed_out' || row.verdict === 'running');
+  const unexpectedText = unexpected.length > 0 ? ` Unexpected: ${named(unexpected)}.` : '';
   lines.push('');
   if (options.interrupted) {
+    // Not a failure of the scenarios: the user stopped watching them.
     lines.push(
       paint(colors, 'yellow', 'Stopped (Ctrl-C).') +
+        ` ${reached.length} of ${rows.length} scenarios had reached their expected state.` +
+        unexpectedText +
         (running.length > 0
-          ? ` Still running in the stack, the demo no longer follows them: ${named(running)}.`
+          ? ` Still running in the stack, no longer followed: ${named(running)}.`
           : ''),
     );
-  } else if (options.timedOutAfterMs !== undefined && running.length > 0) {
+    return lines.join('\n') + '\n';
+  }
+  if (options.timedOutAfterMs !== undefined && running.length > 0) {
     lines.push(
       paint(colors, 'red', `Timed out after ${formatDuration(options.timedOutAfterMs)}`) +
         ` with ${running.length} still running: ${named(running)}.`,
     );
   }
-  if (missed.length === 0) {
+  if (reached.length === rows.length) {
     lines.push(
       paint(colors, 'green', `All ${rows.length} scenarios reached their expected state.`),
     );
   } else {
-    const unexpected = missed.filter((row) => row.verdict === 'unexpected');
+    const missed = rows.length - reached.length;
     lines.push(
       paint(
         colors,
         'red',
-        `${missed.length} of ${rows.length} scenarios did not reach their expected state.`,
-      ) + (unexpected.length > 0 ? ` Unexpected: ${named(unexpected)}.` : ''),
+        `${missed} of ${rows.length} scenarios did not reach their expected state.`,
+      ) + unexpectedText,
     );
   }
   return lines.join('\n') + '\n';

@@ -52,17 +52,39 @@ export const DEFAULT_TIMING = {
   retryMaxAttempts: 10,
 } as const;
 
-export const timingSchema = z
-  .object({
-    kycGracePeriod: duration.prefault(DEFAULT_TIMING.kycGracePeriod),
-    kycPollInterval: duration.prefault(DEFAULT_TIMING.kycPollInterval),
-    kycMaxPollInterval: duration.prefault(DEFAULT_TIMING.kycMaxPollInterval),
-    kycDeadline: duration.prefault(DEFAULT_TIMING.kycDeadline),
-    kycResubmitWindow: duration.prefault(DEFAULT_TIMING.kycResubmitWindow),
-    activityTimeout: duration.prefault(DEFAULT_TIMING.activityTimeout),
-    retryInitialInterval: duration.prefault(DEFAULT_TIMING.retryInitialInterval),
-    retryMaxInterval: duration.prefault(DEFAULT_TIMING.retryMaxInterval),
-    retryMaxAttempts: z.number().int().min(1).max(100).default(DEFAULT_TIMING.retryMaxAttempts),
+/** Timing as a request or the configuration names it: any of the fields, each checked. */
+export const timingOverrides = z.strictObject({
+  kycGracePeriod: duration.optional(),
+  kycPollInterval: duration.optional(),
+  kycMaxPollInterval: duration.optional(),
+  kycDeadline: duration.optional(),
+  kycResubmitWindow: duration.optional(),
+  activityTimeout: duration.optional(),
+  retryInitialInterval: duration.optional(),
+  retryMaxInterval: duration.optional(),
+  retryMaxAttempts: z.number().int().min(1).max(100).optional(),
+});
+
+const DEFAULT_TIMING_MS = {
+  kycGracePeriod: msToNumber(DEFAULT_TIMING.kycGracePeriod),
+  kycPollInterval: msToNumber(DEFAULT_TIMING.kycPollInterval),
+  kycMaxPollInterval: msToNumber(DEFAULT_TIMING.kycMaxPollInterval),
+  kycDeadline: msToNumber(DEFAULT_TIMING.kycDeadline),
+  kycResubmitWindow: msToNumber(DEFAULT_TIMING.kycResubmitWindow),
+  activityTimeout: msToNumber(DEFAULT_TIMING.activityTimeout),
+  retryInitialInterval: msToNumber(DEFAULT_TIMING.retryInitialInterval),
+  retryMaxInterval: msToNumber(DEFAULT_TIMING.retryMaxInterval),
+  retryMaxAttempts: DEFAULT_TIMING.retryMaxAttempts as number,
+};
+
+/** The whole timing of one onboarding: what was named, the defaults for the rest, consistent. */
+export const timingSchema = timingOverrides
+  .transform((named) => {
+    const timing = { ...DEFAULT_TIMING_MS };
+    for (const [field, value] of Object.entries(named)) {
+      if (value !== undefined) timing[field as keyof typeof timing] = value;
+    }
+    return timing;
   })
   .refine((t) => t.kycMaxPollInterval >= t.kycPollInterval, {
     message: 'must not be shorter than kycPollInterval',
@@ -73,7 +95,7 @@ export const timingSchema = z
     path: ['retryMaxInterval'],
   });
 export type Timing = z.output<typeof timingSchema>;
-export type TimingRequest = z.input<typeof timingSchema>;
+export type TimingRequest = z.input<typeof timingOverrides>;
 
 const address = z.object({
   line1: text(),

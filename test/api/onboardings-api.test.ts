@@ -3,13 +3,19 @@
 
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import {
+  decodeFromPayloadsAtIndex,
+  loadDataConverter,
+} from '@temporalio/common/lib/internal-non-workflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OnboardingApiClient } from '../../src/api/client';
 import { OnboardingApiError } from '../../src/api/client-errors';
 import type { OnboardingListItem, OnboardingView } from '../../src/api/schemas';
+import { encryptedDataConverter } from '../../src/codec/data-converter';
 import { onboardingWorkflowId } from '../../src/workflows/ids';
 import { FAST, signup, startHarness, type Harness } from '../onboarding/harness';
 import { NO_FAULTS } from '../sandbox/helpers';
+import { TEST_KEYRING } from '../fixtures/test-keyring';
 import {
   API_TOKEN,
   apiSignup,
@@ -439,6 +445,60 @@ describe('onboarding API', () => {
         .map((issue) => issue.field)
         .sort(),
     ).toEqual(['force', 'step']);
+  });
+
+  it("gives onboardings the deployment's timing where the request names none", async () => {
+    const configured = await startApiServer({
+      client: h.env.client,
+      taskQueue: h.taskQueue,
+      rpcTimeoutMs: 10_000,
+      rejectedRequestsPerMinute: 1_000,
+      timing: { kycGracePeriod: '42 seconds', kycPollInterval: '7 seconds' },
+    });
+    servers.push(configured);
+    const startedInput = async (signupId: string) => {
+      const history = await h.env.client.workflow
+        .getHandle(onboardingWorkflowId(signupId))
+        .fetchHistory();
+      const payloads =
+        history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+      const converter = loadDataConverter(encryptedDataConverter(TEST_KEYRING));
+      return decodeFromPayloadsAtIndex<{ timing: Record<string, unknown> }>(converter, 0, payloads);
+    };
+
+    const { timing: _omitted, ...plain } = apiSignup();
+    await configured.client.start(plain);
+    expect((await startedInput(plain.signupId)).timing).toEqual({
+      kycGracePeriod: '42 seconds',
+      kycPollInterval: '7 seconds',
+    });
+    // What a request names wins, field by field.
+    const own = apiSignup({ timing: { kycPollInterval: '2 seconds' } });
+    await configured.client.start(own);
+    expect((await startedInput(own.signupId)).timing).toEqual({
+      kycGracePeriod: '42 seconds',
+      // The API has checked it and passes it on in milliseconds.
+      kycPollInterval: 2_000,
+    });
+    // Checked as a whole once merged: a maximum below the configured interval names its field.
+    const clash = await apiError(
+      configured.client.start(apiSignup({ timing: { kycMaxPollInterval: '1 second' } })),
+    );
+    expect(clash).toMatchObject({ status: 400, code: 'validation_failed' });
+    expect(fieldsOf(clash)).toEqual(['timing.kycMaxPollInterval']);
+    const unknown = await apiError(
+      configured.client.start({
+        ...apiSignup(),
+        timing: { kycGracePeriod: '1 minute', pollEvery: '1 second' },
+      } as Parameters<OnboardingApiClient['start']>[0]),
+    );
+    expect(fieldsOf(unknown)).toEqual(['timing.pollEvery']);
+    for (const { signupId } of [plain, own]) {
+      await eventually(
+        () => client.get(signupId),
+        (found) => found.status === 'completed',
+      );
+    }
   });
 
   it('answers 404 for an unknown signup and for a path it does not serve', async () => {

@@ -69,9 +69,7 @@ describe('the demo scenarios', () => {
     expect(scenarios.map((scenario) => scenario.request.signupId)).toContain(
       'demo-a1b2c3-manual-review',
     );
-    expect(scenarios[0]!.request.applicant.email).toBe(
-      'jane.doe+demo-a1b2c3-webhook@example.com',
-    );
+    expect(scenarios[0]!.request.applicant.email).toBe('jane.doe+demo-a1b2c3-webhook@example.com');
     expect(newRunId()).toMatch(/^[0-9a-f]{6}$/);
     expect(newRunId()).not.toBe(newRunId());
   });
