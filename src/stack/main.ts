@@ -27,6 +27,9 @@ Runs the local stack; with part names, only those (${PART_NAMES.join(', ')}).
 An embedded part is skipped where a real one is configured: TEMPORAL_ADDRESS (no dev server),
 INGO_BANKING_BASE_URL and INGO_PAY_BASE_URL (no sandbox). Local defaults are in local.env.`;
 
+/** A signal this soon after the first is the same Ctrl-C, delivered twice. */
+const REPEATED_SIGNAL_MS = 1_000;
+
 function requestedParts(args: string[]): PartName[] | 'help' {
   if (args.some((arg) => arg === '--help' || arg === '-h')) return 'help';
   const unknown = args.filter((arg) => !(PART_NAMES as readonly string[]).includes(arg));
@@ -62,23 +65,28 @@ async function main(): Promise<number> {
   let stopping: Promise<number> | undefined;
   const shutDown = (reason: string, code: number): Promise<number> => {
     stopping ??= (async () => {
-      logger.info({ reason }, 'stopping the stack');
+      logger.info({ reason }, 'stopping the stack (Ctrl-C again to kill every part at once)');
       await stack.stop();
       logger.info('stack stopped');
       return code;
     })();
     return stopping;
   };
+  let firstSignalAt = 0;
   const signalled = new Promise<number>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       process.on(signal, () => {
-        if (stopping) {
-          logger.warn({ signal }, 'second signal: killing every part now');
-          stack.kill();
-          resolve(130);
+        if (!stopping) {
+          firstSignalAt = Date.now();
+          void shutDown(signal, 0).then(resolve);
           return;
         }
-        void shutDown(signal, 0).then(resolve);
+        // One Ctrl-C may arrive twice: from the terminal, and forwarded by npm where the shell
+        // runs the script in its own process. Only a later one means "now".
+        if (Date.now() - firstSignalAt < REPEATED_SIGNAL_MS) return;
+        logger.warn({ signal }, 'second signal: killing every part now');
+        stack.kill();
+        resolve(130);
       });
     }
   });

@@ -13,7 +13,6 @@ export function onboardingWorkflowId(signupId: string): string {
   return `${ONBOARDING_WORKFLOW_ID_PREFIX}${signupId}`;
 }
 
-/** From Ingo's id alone, so the webhook receiver can signal it without any lookup. */
 /** The signup an onboarding workflow id belongs to (the id itself if it is not one). */
 export function signupIdOfWorkflow(workflowId: string): string {
   return workflowId.startsWith(ONBOARDING_WORKFLOW_ID_PREFIX)
@@ -21,6 +20,7 @@ export function signupIdOfWorkflow(workflowId: string): string {
     : workflowId;
 }
 
+/** From Ingo's id alone, so the webhook receiver can signal it without any lookup. */
 export function kycWorkflowId(ingoUserId: string): string {
   return `kyc-${ingoUserId}`;
 }

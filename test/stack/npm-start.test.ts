@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -8,7 +10,7 @@ import { OnboardingApiClient } from '../../src/api/client';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 import { freePorts, listening } from '../helpers/free-port';
 import { until } from '../sandbox/helpers';
-import { alive, lines, runStack, type StackRun } from './stack-process';
+import { alive, cleanEnv, lines, ROOT, runStack, type StackRun } from './stack-process';
 
 // `npm start` for real: every part as its own process on free ports, one onboarding through the
 // API to completion, Ctrl-C, a restart on the same state, and a part that dies taking the stack
@@ -116,6 +118,20 @@ describe('npm start', () => {
       throw new Error(`onboarding ${status}:\n${lines(first.entries)}`);
     });
 
+    // The demo against this stack: every SSN outcome reaches its final state (short timings from
+    // the environment above, as configuration).
+    // Not spawnSync: this process must keep reading the stack's output meanwhile.
+    const demo = spawn('npm', ['run', '--silent', 'demo'], {
+      cwd: ROOT,
+      env: { ...cleanEnv(), ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let demoOutput = '';
+    demo.stdout.on('data', (chunk: Buffer) => (demoOutput += chunk.toString()));
+    const [demoCode] = (await once(demo, 'close')) as [number | null];
+    expect(demoOutput).toContain('All 6 scenarios reached their expected state.');
+    expect(demoCode).toBe(0);
+
     // Every line names its part, and no personal value of the applicant is in any of them.
     expect(first.entries.filter((entry) => !COMPONENTS.has(entry.component))).toEqual([]);
     for (const part of PARTS) {
@@ -126,11 +142,14 @@ describe('npm start', () => {
     expect(everything).not.toContain(EXAMPLE.applicant.dateOfBirth);
 
     first.interrupt();
+    // Where the shell execs the script, npm forwards the same Ctrl-C once more: still a clean stop.
+    process.kill(facts.pid as number, 'SIGINT');
     // npm waits for the stack to stop, then ends by the signal, as a shell expects of a Ctrl-C.
     expect(await first.exited).toEqual({ code: null, signal: 'SIGINT' });
     await expectNothingLeft(first, [...Object.values(facts.pids), first.child.pid!]);
     for (const port of Object.values(ports)) expect(await listening(port)).toBe(false);
     expect(first.entries.at(-1)).toMatchObject({ component: 'stack', msg: 'stack stopped' });
+    expect(first.entries.some((entry) => entry.msg.startsWith('second signal'))).toBe(false);
     // The API stopped first, so no new work arrived while the worker finished; Temporal last.
     const stopped = (component: string) =>
       first.entries.findIndex(
