@@ -53,7 +53,7 @@ export function runStack(env: Record<string, string>, args: string[] = []): Stac
   const entries: Entry[] = [];
   const text: string[] = [];
   let onEntry: (entry: Entry) => void = () => undefined;
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
       try {
         const entry = JSON.parse(line) as Entry;
