@@ -30,11 +30,12 @@ INGO_BANKING_BASE_URL and INGO_PAY_BASE_URL (no sandbox). Local defaults are in 
 /** A signal this soon after the first is the same Ctrl-C, delivered twice. */
 const REPEATED_SIGNAL_MS = 1_000;
 
+class UsageError extends Error {}
+
 function requestedParts(args: string[]): PartName[] | 'help' {
   if (args.some((arg) => arg === '--help' || arg === '-h')) return 'help';
   const unknown = args.filter((arg) => !(PART_NAMES as readonly string[]).includes(arg));
-  if (unknown.length > 0)
-    throw new StackPlanError(`unknown part ${unknown.join(', ')}\n\n${USAGE}`);
+  if (unknown.length > 0) throw new UsageError(`unknown part ${unknown.join(', ')}\n\n${USAGE}`);
   return args.length > 0 ? (args as PartName[]) : [...PART_NAMES];
 }
 
@@ -57,9 +58,10 @@ async function main(): Promise<number> {
     stack = new LocalStack(plan, output, logger);
   } catch (error) {
     if (error instanceof ConfigError) logger.fatal({ variables: error.variables }, error.message);
-    else if (error instanceof StackPlanError) logger.fatal(error.message);
-    else logger.fatal({ err: error }, 'the stack could not start');
-    return error instanceof StackPlanError && error.message.includes('Usage:') ? 2 : 1;
+    else if (error instanceof StackPlanError || error instanceof UsageError) {
+      logger.fatal(error.message);
+    } else logger.fatal({ err: error }, 'the stack could not start');
+    return error instanceof UsageError ? 2 : 1;
   }
 
   let stopping: Promise<number> | undefined;
