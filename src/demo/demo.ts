@@ -6,7 +6,8 @@ import { onboardingWorkflowId } from '../workflows/ids';
 import { createLiveOutput, type DemoStream, type LiveOutput } from './live-output';
 import { isSettled, outcomeNote, verdictOf } from './outcome';
 import { PreflightError, preflight } from './preflight';
-import { formatDuration, formatSetting, renderSummary, type ProgressRow } from './progress-view';
+import { durationText, kycWaitText } from '../timing-text';
+import { formatDuration, renderSummary, type ProgressRow } from './progress-view';
 import { SandboxAdminError, type SandboxAdminApi } from './sandbox-admin';
 import { demoScenarios, newRunId, type Scenario } from './scenarios';
 import { demoTimeoutMs, workflowLink, type DemoSettings } from './settings';
@@ -60,10 +61,8 @@ function header(settings: DemoSettings, runId: string, count: number, timeoutMs:
   const lines = [
     `Onboarding demo, run ${runId}: ${count} onboardings through the API at ${settings.apiUrl}, ` +
       `Ingo sandbox at ${settings.sandboxUrl}.`,
-    `KYC timing (ONBOARDING_KYC_*, local.env): webhook awaited ${formatSetting(t.kycGracePeriod)}, ` +
-      `then polled every ${formatSetting(t.kycPollInterval)} (backing off to ` +
-      `${formatSetting(t.kycMaxPollInterval)}); a failed KYC waits ` +
-      `${formatSetting(t.kycResubmitWindow)} for corrected data.`,
+    `KYC timing (ONBOARDING_KYC_*, local.env): ${kycWaitText(t)}; a failed KYC waits ` +
+      `${durationText(t.kycResubmitWindow)} for corrected data.`,
     `Gives up after ${formatDuration(timeoutMs)}.` +
       (settings.temporalUiUrl
         ? ` Temporal UI: ${settings.temporalUiUrl} (namespace ${settings.namespace}).`
@@ -258,7 +257,7 @@ function waitingNote(
 ): string | undefined {
   if (view.step !== 'kyc' || view.kycStatus !== 'in_review') return undefined;
   if (scenario.kycDecidedBy === 'poll') {
-    const grace = formatSetting(settings.timing.kycGracePeriod);
+    const grace = durationText(settings.timing.kycGracePeriod);
     return `no webhook will come: Ingo is asked after the ${grace} grace period`;
   }
   return undefined;

@@ -57,18 +57,6 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
 }
 
-/** A configured duration as people write it: `20 s`, `10 min`, `1 h`, `7 d`, `1.5 s`. */
-export function formatSetting(ms: number): string {
-  const units: [number, string][] = [
-    [86_400_000, 'd'],
-    [3_600_000, 'h'],
-    [60_000, 'min'],
-    [1000, 's'],
-  ];
-  const unit = units.find(([size]) => ms % size === 0);
-  return unit ? `${ms / unit[0]} ${unit[1]}` : `${ms / 1000} s`;
-}
-
 export function elapsedMs(row: ProgressRow, now: number): number {
   return (row.settledAt ?? now) - row.startedAt;
 }

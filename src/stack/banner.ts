@@ -1,6 +1,7 @@
 import { localUrl } from '../config';
+import { kycWaitText } from '../timing-text';
 import { timingSchema } from '../workflows/onboarding-input';
-import type { StackPlan } from './stack-plan';
+import type { PartName, StackPlan } from './stack-plan';
 
 /**
  * What `npm start` says once everything is up: where each part is, what to try first. The same
@@ -9,20 +10,19 @@ import type { StackPlan } from './stack-plan';
 
 const LOCAL_API_TOKEN = 'local-dev-token';
 
-function seconds(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
-}
-
+/** Where each running part is (a part this stack does not run has none). */
 export function stackFacts(plan: StackPlan) {
   const { config, temporal } = plan;
+  const running = new Set(plan.parts.map((part) => part.name));
   const api = localUrl(config.api.host, config.api.port);
+  const where = (part: PartName, url: string) => (running.has(part) ? url : undefined);
   return {
-    api: `${api}/v1/onboardings`,
-    webhooks: `${api}/webhooks/ingo`,
+    api: where('api', `${api}/v1/onboardings`),
+    webhooks: where('api', `${api}/webhooks/ingo`),
     temporal: `${temporal.address} (namespace ${temporal.namespace})`,
     temporalUi: temporal.uiUrl,
-    sandbox: plan.parts.some((part) => part.name === 'sandbox') ? config.sandbox.url : undefined,
-    codec: `${localUrl(config.codec.host, config.codec.port)}/codec`,
+    sandbox: where('sandbox', config.sandbox.url),
+    codec: where('codec', `${localUrl(config.codec.host, config.codec.port)}/codec`),
     ingo: config.ingo.bankingBaseUrl,
     dataDir: config.encryption.dataDir,
   };
@@ -30,7 +30,6 @@ export function stackFacts(plan: StackPlan) {
 
 export function banner(plan: StackPlan, elapsedMs: number): string {
   const facts = stackFacts(plan);
-  const running = new Set(plan.parts.map((part) => part.name));
   const { config } = plan;
   // What an onboarding started now gets: the configured timing over the workflow's defaults.
   const timing = timingSchema.parse(config.timing);
@@ -39,23 +38,14 @@ export function banner(plan: StackPlan, elapsedMs: number): string {
       ? `Bearer ${LOCAL_API_TOKEN}`
       : 'Bearer $ONBOARDING_API_TOKEN';
   const rows: [string, string | undefined][] = [
-    ['Onboarding API', running.has('api') ? `${facts.api}  (Authorization: ${token})` : undefined],
-    ['Webhook receiver', running.has('api') ? facts.webhooks : undefined],
+    ['Onboarding API', facts.api && `${facts.api}  (Authorization: ${token})`],
+    ['Webhook receiver', facts.webhooks],
     ['Temporal Web UI', facts.temporalUi],
     ['Temporal', facts.temporal],
-    [
-      'Ingo',
-      running.has('sandbox')
-        ? `the sandbox at ${facts.sandbox} (admin API: /_sandbox)`
-        : facts.ingo,
-    ],
-    ['Codec server', running.has('codec') ? facts.codec : undefined],
+    ['Ingo', facts.sandbox ? `the sandbox at ${facts.sandbox} (admin API: /_sandbox)` : facts.ingo],
+    ['Codec server', facts.codec],
     ['Local state', facts.dataDir],
-    [
-      'KYC timing',
-      `webhook awaited ${seconds(timing.kycGracePeriod)}, then polled every ` +
-        `${seconds(timing.kycPollInterval)} (backing off to ${seconds(timing.kycMaxPollInterval)})`,
-    ],
+    ['KYC timing', kycWaitText(timing)],
   ];
   const skipped = plan.skipped
     .filter((entry) => entry.reason !== 'not asked for')

@@ -1,3 +1,4 @@
+import { durationText } from '../../src/timing-text';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createLiveOutput } from '../../src/demo/live-output';
@@ -5,7 +6,6 @@ import {
   clip,
   eraseRows,
   formatDuration,
-  formatSetting,
   plainLine,
   renderSummary,
   renderTable,
@@ -217,10 +217,10 @@ describe('durations', () => {
   it('read as people say them', () => {
     expect(formatDuration(6_400)).toBe('6.4 s');
     expect(formatDuration(69_000)).toBe('1 min 09 s');
-    expect(formatSetting(20_000)).toBe('20 s');
-    expect(formatSetting(600_000)).toBe('10 min');
-    expect(formatSetting(1_500)).toBe('1.5 s');
-    expect(formatSetting(7 * 86_400_000)).toBe('7 d');
+    expect(durationText(20_000)).toBe('20 s');
+    expect(durationText(600_000)).toBe('10 min');
+    expect(durationText(1_500)).toBe('1.5 s');
+    expect(durationText(7 * 86_400_000)).toBe('7 d');
     expect(clip('abcdef', 4)).toBe('abc…');
     expect(clip('abc', 4)).toBe('abc');
   });
