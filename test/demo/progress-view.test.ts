@@ -1,7 +1,7 @@
-import { durationText } from '../../src/timing-text';
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createLiveOutput } from '../../src/demo/live-output';
+import { durationText } from '../../src/timing-text';
 import {
   clip,
   eraseRows,
