@@ -8,13 +8,20 @@ export interface FieldIssue {
 
 /**
  * zod issues as field-level errors for HTTP answers and exceptions. Only the path and zod's message
- * are kept: never the received value, which may be personal data.
+ * are kept: never the received value, which may be personal data. Each unknown key is named as a
+ * field of its own (zod reports them together, on the object that holds them).
  */
 export function fieldIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || '(body)',
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        field: [...path, key].join('.'),
+        message: 'is not a known field',
+      }));
+    }
+    return [{ field: path.join('.') || '(body)', message: issue.message }];
+  });
 }
 
 /** Issues as one line for messages: `applicant.ssn must be 9 digits; …`. */

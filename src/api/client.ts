@@ -26,7 +26,7 @@ import {
 } from './schemas';
 
 export interface OnboardingApiClientOptions {
-  /** Where the API is, e.g. `http://127.0.0.1:8080` (no `/v1`). */
+  /** Where the API is, e.g. `http://127.0.0.1:3000` (no `/v1`). */
   baseUrl: string;
   token: string;
   /** Defaults to the global fetch. */

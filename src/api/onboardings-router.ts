@@ -3,11 +3,12 @@ import { Router, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { HttpError } from '../http/errors';
+import { fieldIssues } from '../validation';
 import type { TimingRequest } from '../workflows/onboarding-input';
 import { bearerAuth } from './bearer-auth';
 import { jsonBody } from './json-body';
 import { OnboardingService } from './onboarding-service';
-import { requestIssues } from './request-issues';
+
 import {
   OnboardingServiceError,
   type OnboardingServiceErrorCode,
@@ -61,7 +62,7 @@ function asHttp(error: unknown): unknown {
 function parse<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    throw new HttpError(400, 'validation_failed', `invalid ${what}`, requestIssues(parsed.error));
+    throw new HttpError(400, 'validation_failed', `invalid ${what}`, fieldIssues(parsed.error));
   }
   return parsed.data;
 }

@@ -26,7 +26,7 @@ Commands:
   help                       this text
 
 Options:
-  --url URL                  the API (default: ONBOARDING_API_URL, else http://127.0.0.1:8080)
+  --url URL                  the API (default: ONBOARDING_API_URL, else http://127.0.0.1:<ONBOARDING_API_PORT, 3000>)
   --token TOKEN              bearer token (default: ONBOARDING_API_TOKEN; prefer the variable,
                              flags stay in your shell's history)
   --json                     print the API's JSON answer on stdout (errors too) instead of text

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { OnboardingApiClient } from '../api/client';
 import { OnboardingApiError } from '../api/client-errors';
-import { requestIssues } from '../api/request-issues';
+import { fieldIssues } from '../validation';
 import {
   API_STATUSES,
   apiStatus,
@@ -81,7 +81,7 @@ function oneOf<T extends string>(
 
 function validated<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new InputError(`invalid ${what}`, requestIssues(parsed.error));
+  if (!parsed.success) throw new InputError(`invalid ${what}`, fieldIssues(parsed.error));
   return parsed.data;
 }
 

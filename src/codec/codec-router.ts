@@ -72,7 +72,8 @@ const jsonPayload = z.object({
   data: base64.nullish(),
 });
 
-const payloadsBody = z.object({ payloads: z.array(jsonPayload) });
+// Protobuf's JSON leaves out an empty list: `{}` is no payloads (the Temporal CLI sends it).
+const payloadsBody = z.strictObject({ payloads: z.array(jsonPayload).default([]) });
 
 type JsonPayload = z.infer<typeof jsonPayload>;
 

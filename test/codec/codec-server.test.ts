@@ -201,6 +201,13 @@ describe('codec server', () => {
     expect(actual.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
   });
 
+  it('takes `{}` as no payloads, as protobuf JSON writes an empty list (the Temporal CLI does)', async () => {
+    for (const action of ['encode', 'decode']) {
+      const reply = await post<{ payloads: unknown[] }>(`${codecUrl}/${action}`, '{}', bearer);
+      expect(reply).toMatchObject({ status: 200, body: { payloads: [] } });
+    }
+  });
+
   it('refuses a malformed body naming the field', async () => {
     const replies = [
       await post<ErrorReply>(`${codecUrl}/decode`, JSON.stringify({ payload: [] }), bearer),
@@ -222,7 +229,7 @@ describe('codec server', () => {
       'validation_failed',
     ]);
     expect(replies.map((reply) => reply.body.error.fields?.map((issue) => issue.field))).toEqual([
-      ['payloads'],
+      ['payload'],
       ['payloads.0.data'],
       ['payloads.0.metadata.encoding'],
     ]);
