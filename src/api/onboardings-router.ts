@@ -8,7 +8,6 @@ import type { TimingRequest } from '../workflows/onboarding-input';
 import { bearerAuth } from './bearer-auth';
 import { jsonBody } from './json-body';
 import { OnboardingService } from './onboarding-service';
-
 import {
   OnboardingServiceError,
   type OnboardingServiceErrorCode,
