@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import { ConfigError } from './config';
 
 /**
@@ -9,12 +9,28 @@ import { ConfigError } from './config';
  * when the stack is gone, so a killed stack leaves no part behind.
  */
 
-/** Calls `stop` once the stack that started this process is gone (never, when run on its own). */
-export function onParentGone(stop: () => void): void {
+/**
+ * Calls `stop` once the stack that started this process is gone (never, when run on its own).
+ * Nobody reads the output any more then, so the logger stops writing it first, as pino does itself
+ * on EPIPE: otherwise the exit's final flush would retry the dead pipe forever.
+ */
+export function onParentGone(logger: Logger, stop: () => void): void {
   if (!process.connected) return;
-  process.once('disconnect', stop);
+  process.once('disconnect', () => {
+    const output = (logger as unknown as Record<symbol, OutputStream>)[pino.symbols.streamSym];
+    if (output) {
+      output.write = () => true;
+      output.flushSync = () => undefined;
+    }
+    stop();
+  });
   // The channel alone must not keep a finished process alive.
   process.channel?.unref();
+}
+
+interface OutputStream {
+  write(line: string): boolean;
+  flushSync?(): void;
 }
 
 /** Tells the stack that started this process that it serves (a no-op when run on its own). */
@@ -39,7 +55,7 @@ export function serveUntilStopped(name: string, close: () => Promise<void>, logg
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  onParentGone(() => stop('parent gone'));
+  onParentGone(logger, () => stop('parent gone'));
   reportReady();
 }
 

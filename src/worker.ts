@@ -92,7 +92,7 @@ export async function main(): Promise<void> {
       code,
     });
     const running = worker.run();
-    onParentGone(() => {
+    onParentGone(logger, () => {
       if (worker.getState() !== 'RUNNING') return;
       logger.info({ signal: 'parent gone' }, 'worker stopping');
       worker.shutdown();

@@ -2,6 +2,7 @@ import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { LogOutput } from './log-output';
 import { describeExit, PartProcess, type PartExit } from './part-process';
+import type { StackRecord } from './stack-record';
 import { PROJECT_ROOT, type PartName, type PartSpec, type StackPlan } from './stack-plan';
 
 /**
@@ -28,6 +29,8 @@ export class LocalStack {
     readonly plan: StackPlan,
     private readonly output: LogOutput,
     private readonly logger: Logger,
+    /** Where the parts' pids are kept, so a later stack can clean up after this one if killed. */
+    private readonly record?: StackRecord,
   ) {
     this.died = new Promise((resolve) => (this.reportDeath = resolve));
   }
@@ -55,6 +58,7 @@ export class LocalStack {
       output: this.output,
     });
     this.parts.set(spec.name, part);
+    this.record?.save(this.parts.values());
     void part.exited.then((exit) => {
       if (!part.isStopping) this.reportDeath({ part: spec, exit });
     });
@@ -104,6 +108,7 @@ export class LocalStack {
         }),
       );
     }
+    this.record?.remove();
   }
 
   /** Every part at once, without grace (a second Ctrl-C). */

@@ -6,6 +6,7 @@ import { banner, stackFacts } from './banner';
 import { LocalStack } from './local-stack';
 import { createLogOutput } from './log-output';
 import { describeExit } from './part-process';
+import { StackRecord } from './stack-record';
 import {
   PART_NAMES,
   planStack,
@@ -55,7 +56,9 @@ async function main(): Promise<number> {
     fs.mkdirSync(plan.config.encryption.dataDir, { recursive: true });
     // Once, here: the development key is created before the parts start and look for it.
     loadKeyring(plan.config.encryption, plan.config.env);
-    stack = new LocalStack(plan, output, logger);
+    const record = new StackRecord(plan.config.encryption.dataDir);
+    await record.clearLeftovers(logger);
+    stack = new LocalStack(plan, output, logger, record);
   } catch (error) {
     if (error instanceof ConfigError) logger.fatal({ variables: error.variables }, error.message);
     else if (error instanceof StackPlanError || error instanceof UsageError) {

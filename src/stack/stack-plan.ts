@@ -4,7 +4,7 @@ import { parseEnv } from 'node:util';
 import { loadConfig, localUrl, type Config } from '../config';
 import { temporalCliPath } from '../temporal/binaries';
 import { DEFAULT_ADDRESS, loadTemporalSettings } from '../temporal/connection';
-import { devServerArgs } from '../temporal/dev-server';
+import { devServerArgs, devServerDatabase } from '../temporal/dev-server';
 
 /**
  * What `npm start` runs, decided before anything starts: the parts, their commands, the one
@@ -24,6 +24,8 @@ export interface PartSpec {
   args: string[];
   /** One of our Node processes: it reports readiness and notices a vanished stack over IPC. */
   ipc: boolean;
+  /** Only this part's command line holds it (its entry file, its database): to recognise it later. */
+  signature: string;
   /** Parts that must be ready before this one starts. */
   after: PartName[];
   /** How long a graceful stop may take before the part is killed. */
@@ -71,6 +73,7 @@ function nodePart(name: PartName, title: string, entry: string, after: PartName[
     // tsx's loader in the part's own process: no tsx CLI in between, so signals reach the part.
     args: ['--import', 'tsx', path.join(PROJECT_ROOT, entry)],
     ipc: true,
+    signature: path.join(PROJECT_ROOT, entry),
     after,
     stopTimeoutMs: GRACEFUL_STOP_MS,
   };
@@ -149,6 +152,7 @@ export function planStack(
           ...(namespace === 'default' ? [] : ['--namespace', namespace]),
         ],
         ipc: false,
+        signature: devServerDatabase(config),
         after: [],
         stopTimeoutMs: GRACEFUL_STOP_MS,
       };

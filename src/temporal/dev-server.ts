@@ -16,6 +16,11 @@ export function uiCodecEndpoint(codec: Config['codec']): string {
   return `${localUrl(codec.host, codec.port)}/codec/${encodeURIComponent(codec.token)}`;
 }
 
+/** Where the dev server keeps its state: onboardings survive a restart. */
+export function devServerDatabase(settings: Config): string {
+  return path.resolve(settings.encryption.dataDir, 'temporal.sqlite');
+}
+
 /**
  * `temporal server start-dev` arguments: gRPC on loopback at TEMPORAL_DEV_SERVER_PORT, the Web UI
  * at TEMPORAL_DEV_SERVER_UI_PORT, JSON log lines (the stack labels and formats them).
@@ -35,7 +40,7 @@ export function devServerArgs(settings: Config): string[] {
     '--log-format',
     'json',
     '--db-filename',
-    path.resolve(settings.encryption.dataDir, 'temporal.sqlite'),
+    devServerDatabase(settings),
     '--ui-codec-endpoint',
     uiCodecEndpoint(settings.codec),
     ...SEARCH_ATTRIBUTES.flatMap((key) => [

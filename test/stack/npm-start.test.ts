@@ -176,6 +176,51 @@ describe('npm start', () => {
     await expectNothingLeft(second, [...Object.values(again.pids), second.child.pid!]);
   }, 180_000);
 
+  it('shares its state with no second stack, and cleans up after one that was killed', async () => {
+    const { env } = await stackEnv();
+    const first = start(env);
+    const facts = await first.ready;
+
+    const second = start(env);
+    expect(await second.exited).toEqual({ code: 1, signal: null });
+    expect(second.entries).toContainEqual(
+      expect.objectContaining({
+        level: 60,
+        msg: expect.stringContaining(
+          `another npm start (pid ${facts.pid as number}) runs on DATA_DIR`,
+        ) as unknown,
+      }),
+    );
+    expect(Object.values(facts.pids).every(alive)).toBe(true);
+
+    // Killed outright: its Node parts notice and stop; the dev server cannot, and stays.
+    process.kill(facts.pid as number, 'SIGKILL');
+    await first.exited;
+    const { temporal, ...nodeParts } = facts.pids;
+    await until(
+      () => Promise.resolve(Object.values(nodeParts).every((pid) => !alive(pid))),
+      30_000,
+    );
+    expect(alive(temporal!)).toBe(true);
+
+    // The next start stops what was left behind, then starts as usual.
+    const third = start(env);
+    const again = await third.ready;
+    expect(third.entries).toContainEqual(
+      expect.objectContaining({
+        component: 'stack',
+        level: 40,
+        pid: again.pid,
+        part: 'temporal',
+        partPid: temporal,
+        msg: 'temporal was left running by a stack that was killed: stopping it',
+      }),
+    );
+    expect(alive(temporal!)).toBe(false);
+    third.interrupt();
+    await expectNothingLeft(third, [...Object.values(again.pids), third.child.pid!]);
+  }, 180_000);
+
   it('stops everything it started when a part cannot start', async () => {
     const { ports, env } = await stackEnv();
     // Something else holds the API's port.
