@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from '../config';
-import { DEFAULT_ADDRESS, loadTemporalSettings } from '../temporal/connection';
+import { webUiUrl } from '../stack/stack-plan';
+import { loadTemporalSettings } from '../temporal/connection';
 import { timingSchema, type Timing } from '../workflows/onboarding-input';
 
 /**
@@ -42,15 +43,11 @@ export function demoSettings(env: Record<string, string | undefined>): DemoSetti
   }
   const config: Config = loadConfig(env);
   const temporal = loadTemporalSettings(env);
-  // As the stack's banner decides: a cluster's UI is shown only where TEMPORAL_UI_URL says.
-  const externalTemporal =
-    (env.TEMPORAL_ADDRESS ?? '') !== '' || temporal.address !== DEFAULT_ADDRESS;
-  const uiNamed = (env.TEMPORAL_UI_URL ?? '') !== '';
   return {
     apiUrl: config.api.url,
     apiToken: config.api.token,
     sandboxUrl: config.sandbox.url,
-    temporalUiUrl: externalTemporal && !uiNamed ? undefined : config.temporalUiUrl,
+    temporalUiUrl: webUiUrl(env, config),
     namespace: temporal.namespace,
     timing: timingSchema.parse(config.timing),
     sandboxKycDelayMs: config.sandbox.kycDelayMs,

@@ -83,6 +83,23 @@ function isSet(env: Record<string, string | undefined>, name: string): boolean {
   return (env[name] ?? '') !== '';
 }
 
+/** Whether TEMPORAL_ADDRESS, or a profile (TEMPORAL_PROFILE, temporal.toml), names a server. */
+export function namesTemporalCluster(env: Record<string, string | undefined>): boolean {
+  return isSet(env, 'TEMPORAL_ADDRESS') || loadTemporalSettings(env).address !== DEFAULT_ADDRESS;
+}
+
+/**
+ * The Temporal Web UI people are sent to: the dev server's, or a cluster's where TEMPORAL_UI_URL
+ * names it (a cluster's UI is wherever its operators put it).
+ */
+export function webUiUrl(
+  env: Record<string, string | undefined>,
+  config: Config,
+  cluster = namesTemporalCluster(env),
+): string | undefined {
+  return cluster && !isSet(env, 'TEMPORAL_UI_URL') ? undefined : config.temporalUiUrl;
+}
+
 export function planStack(
   environment: Record<string, string | undefined>,
   {
@@ -99,10 +116,8 @@ export function planStack(
     if (!wanted.has(name)) skipped.push({ name, reason: 'not asked for' });
   }
 
-  // A profile (TEMPORAL_PROFILE, temporal.toml) naming a server counts as configuring one.
   const temporalSettings = loadTemporalSettings(env);
-  const externalTemporal =
-    isSet(env, 'TEMPORAL_ADDRESS') || temporalSettings.address !== DEFAULT_ADDRESS;
+  const externalTemporal = namesTemporalCluster(env);
   const ingoUrls = ['INGO_BANKING_BASE_URL', 'INGO_PAY_BASE_URL'].filter((name) =>
     isSet(env, name),
   );
@@ -200,8 +215,7 @@ export function planStack(
     temporal: {
       address: env.TEMPORAL_ADDRESS ?? temporalSettings.address,
       namespace: temporalSettings.namespace,
-      // A cluster's UI is wherever its operators put it: shown only when TEMPORAL_UI_URL says.
-      uiUrl: externalTemporal && !isSet(env, 'TEMPORAL_UI_URL') ? undefined : config.temporalUiUrl,
+      uiUrl: webUiUrl(env, config, externalTemporal),
     },
   };
 }
