@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
-import type { TimingRequest } from '../workflows/onboarding-input';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { errorHandler, HttpError, notFound } from '../http/errors';
 import { createWebhookRouter } from '../webhooks/receiver';
+import type { TimingRequest } from '../workflows/onboarding-input';
 import { createOnboardingApiRouter } from './onboardings-router';
 
 /**

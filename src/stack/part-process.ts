@@ -58,6 +58,10 @@ export class PartProcess {
     return this.child.pid;
   }
 
+  private get hasExited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
   /** True once the stack has asked it to stop: its exit is then expected. */
   get isStopping(): boolean {
     return this.stopping;
@@ -67,18 +71,17 @@ export class PartProcess {
    * Resolves once the part serves. Rejects if it exits first or is not ready within `timeoutMs`.
    */
   async ready(probe: (() => Promise<boolean>) | undefined, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
     const exitedFirst = this.exited.then((exit) => {
       throw new Error(`${this.spec.title} exited while starting (${describeExit(exit)})`);
     });
     const signalled = this.spec.ipc
       ? this.reported
-      : pollUntil(probe ?? (() => Promise.resolve(true)), () => this.child.exitCode !== null);
+      : pollUntil(probe ?? (() => Promise.resolve(true)), () => this.hasExited);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () => reject(new Error(`${this.spec.title} was not ready within ${timeoutMs / 1000} s`)),
-        Math.max(0, deadline - Date.now()),
+        timeoutMs,
       );
     });
     try {
@@ -92,7 +95,7 @@ export class PartProcess {
   /** SIGTERM, then SIGKILL after the part's stop timeout; resolves with how it ended. */
   async stop(): Promise<PartExit & { killed: boolean }> {
     this.stopping = true;
-    if (this.child.exitCode !== null || this.child.signalCode !== null) {
+    if (this.hasExited) {
       return { ...(await this.exited), killed: false };
     }
     this.child.kill('SIGTERM');
@@ -110,7 +113,7 @@ export class PartProcess {
   /** At once, no grace: a second Ctrl-C, or a part that would not stop. */
   kill(): void {
     this.stopping = true;
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (!this.hasExited) this.child.kill('SIGKILL');
   }
 }
 
