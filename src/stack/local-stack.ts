@@ -111,6 +111,21 @@ export class LocalStack {
     this.record?.remove();
   }
 
+  /** One part killed without grace, as a crash would; its exit is expected, not reported. */
+  async killPart(name: PartName): Promise<PartExit> {
+    const part = this.parts.get(name);
+    if (!part) throw new Error(`${name} is not running in this stack`);
+    part.kill();
+    return part.exited;
+  }
+
+  /** Starts a part again (after `killPart`) as it first started; resolves once it serves. */
+  async startPart(name: PartName): Promise<void> {
+    const spec = this.plan.parts.find((part) => part.name === name);
+    if (!spec) throw new Error(`${name} is not a part of this stack`);
+    await this.launch(spec);
+  }
+
   /** Every part at once, without grace (a second Ctrl-C). */
   kill(): void {
     this.stopping = true;

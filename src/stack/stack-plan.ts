@@ -65,15 +65,39 @@ export function readLocalDefaults(
 
 const GRACEFUL_STOP_MS = 10_000;
 
-function nodePart(name: PartName, title: string, entry: string, after: PartName[] = []): PartSpec {
+/**
+ * Where the Node parts' code comes from: `source` runs the TypeScript through tsx (an edit needs
+ * no build; the worker bundles the workflows at start), `built` runs `dist/` as production does
+ * (`npm run build` first; the worker loads the prebuilt workflow bundle). Benchmarks and the chaos
+ * run measure `built`.
+ */
+export type PartCode = 'source' | 'built';
+
+/** `entry` is the part's source file under src/, e.g. `api/main`. */
+function nodePart(
+  code: PartCode,
+  name: PartName,
+  title: string,
+  entry: string,
+  after: PartName[] = [],
+): PartSpec {
+  const file =
+    code === 'source'
+      ? path.join(PROJECT_ROOT, 'src', `${entry}.ts`)
+      : path.join(PROJECT_ROOT, 'dist', `${entry}.js`);
+  if (code === 'built' && !fs.existsSync(file)) {
+    throw new StackPlanError(
+      `${path.relative(PROJECT_ROOT, file)} is missing: run \`npm run build\` first`,
+    );
+  }
   return {
     name,
     title,
     command: process.execPath,
     // tsx's loader in the part's own process: no tsx CLI in between, so signals reach the part.
-    args: ['--import', 'tsx', path.join(PROJECT_ROOT, entry)],
+    args: code === 'source' ? ['--import', 'tsx', file] : [file],
     ipc: true,
-    signature: path.join(PROJECT_ROOT, entry),
+    signature: file,
     after,
     stopTimeoutMs: GRACEFUL_STOP_MS,
   };
@@ -105,7 +129,12 @@ export function planStack(
   {
     localDefaults = {},
     requested = PART_NAMES,
-  }: { localDefaults?: Record<string, string>; requested?: readonly PartName[] } = {},
+    code = 'source',
+  }: {
+    localDefaults?: Record<string, string>;
+    requested?: readonly PartName[];
+    code?: PartCode;
+  } = {},
 ): StackPlan {
   const env: Record<string, string> = { ...localDefaults };
   for (const [name, value] of Object.entries(environment))
@@ -178,22 +207,23 @@ export function planStack(
     externalIngo ? `using Ingo at ${config.ingo.bankingBaseUrl}` : undefined,
     () => {
       ports.push(['INGO_SANDBOX_PORT', config.sandbox.port]);
-      return nodePart('sandbox', 'Ingo sandbox', 'src/sandbox/main.ts');
+      return nodePart(code, 'sandbox', 'Ingo sandbox', 'sandbox/main');
     },
   );
   include('codec', undefined, () => {
     ports.push(['CODEC_SERVER_PORT', config.codec.port]);
-    return nodePart('codec', 'codec server', 'src/codec/main.ts');
+    return nodePart(code, 'codec', 'codec server', 'codec/main');
   });
   include('api', undefined, () => {
     ports.push(['ONBOARDING_API_PORT', config.api.port]);
-    return nodePart('api', 'onboarding API and webhook receiver', 'src/api/main.ts');
+    return nodePart(code, 'api', 'onboarding API and webhook receiver', 'api/main');
   });
   include('worker', undefined, () => ({
     ...nodePart(
+      code,
       'worker',
       'worker',
-      'src/worker.ts',
+      'worker',
       externalTemporal || !wanted.has('temporal') ? [] : ['temporal'],
     ),
     // An Ingo call in flight may take its whole timeout (the worker's shutdown grace).

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OnboardingApiClient } from '../../src/api/client';
 import { preflight } from '../../src/demo/preflight';
 import { SandboxAdmin } from '../../src/demo/sandbox-admin';
-import { freePorts } from '../helpers/free-port';
+import { freePorts } from '../../src/stack/free-ports';
 
 // Before starting anything the demo checks the stack is there and takes its token; each problem
 // is one line naming the URL that failed and what to do.

@@ -8,9 +8,10 @@ import { Connection } from '@temporalio/client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OnboardingApiClient } from '../../src/api/client';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
-import { freePorts, listening } from '../helpers/free-port';
+import { freePorts, listening } from '../../src/stack/free-ports';
 import { until } from '../sandbox/helpers';
-import { alive, cleanEnv, lines, ROOT, runStack, type StackRun } from './stack-process';
+import { projectFreeEnv } from '../../src/stack/scripted-stack';
+import { alive, lines, ROOT, runStack, type StackRun } from './stack-process';
 
 // `npm start` for real: every part as its own process on free ports, one onboarding through the
 // API to completion, Ctrl-C, a restart on the same state, and a part that dies taking the stack
@@ -123,7 +124,7 @@ describe('npm start', () => {
     // Not spawnSync: this process must keep reading the stack's output meanwhile.
     const demo = spawn('npm', ['run', '--silent', 'demo'], {
       cwd: ROOT,
-      env: { ...cleanEnv(), ...env },
+      env: { ...projectFreeEnv(), ...env },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let demoOutput = '';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { projectFreeEnv } from '../../src/stack/scripted-stack';
 
 /**
  * `npm start` as a person runs it, in its own process group like a terminal's foreground job, so
@@ -33,20 +34,10 @@ export interface StackRun {
   interrupt(): void;
 }
 
-/** The environment without anything that configures the system, so a test sets what it means. */
-export function cleanEnv(): Record<string, string> {
-  const ours = /^(TEMPORAL_|INGO_|ONBOARDING_|CODEC_|PAYLOAD_|DATA_DIR$|LOG_LEVEL$|NODE_ENV$)/;
-  return Object.fromEntries(
-    Object.entries(process.env).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && !ours.test(entry[0]),
-    ),
-  );
-}
-
 export function runStack(env: Record<string, string>, args: string[] = []): StackRun {
   const child = spawn('npm', ['start', '--silent', '--', ...args], {
     cwd: ROOT,
-    env: { ...cleanEnv(), ...env },
+    env: { ...projectFreeEnv(), ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
