@@ -116,6 +116,16 @@ const envSchema = z.object({
   /** Local state: the generated development encryption key lives here. */
   DATA_DIR: z.string().min(1).default('.data'),
 
+  /**
+   * Worker tuning (docs/BENCHMARKS.md says how these were chosen); unset: the SDK's defaults.
+   * Cached workflows bound the worker's memory; the others its concurrency and pollers.
+   */
+  TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  TEMPORAL_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
+  TEMPORAL_WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+  TEMPORAL_WORKER_WORKFLOW_TASK_POLLERS: z.coerce.number().int().min(2).optional(),
+  TEMPORAL_WORKER_ACTIVITY_TASK_POLLERS: z.coerce.number().int().min(1).optional(),
+
   /** The dev server `npm start` and `npm run temporal` run (not used when TEMPORAL_ADDRESS is set). */
   TEMPORAL_DEV_SERVER_PORT: port.default(7233),
   TEMPORAL_DEV_SERVER_UI_PORT: port.default(8233),
@@ -212,6 +222,13 @@ function build(env: z.output<typeof envSchema>) {
       },
     },
     temporal: { taskQueue: env.TEMPORAL_TASK_QUEUE, rpcTimeoutMs: env.TEMPORAL_RPC_TIMEOUT_MS },
+    workerTuning: {
+      maxCachedWorkflows: env.TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentWorkflowTaskExecutions: env.TEMPORAL_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxConcurrentActivityTaskExecutions: env.TEMPORAL_WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTaskPolls: env.TEMPORAL_WORKER_WORKFLOW_TASK_POLLERS,
+      maxConcurrentActivityTaskPolls: env.TEMPORAL_WORKER_ACTIVITY_TASK_POLLERS,
+    },
     devServer: { port: env.TEMPORAL_DEV_SERVER_PORT, uiPort: env.TEMPORAL_DEV_SERVER_UI_PORT },
     temporalUiUrl: env.TEMPORAL_UI_URL ?? `http://localhost:${env.TEMPORAL_DEV_SERVER_UI_PORT}`,
     timing: configuredTiming(env),

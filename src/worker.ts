@@ -43,6 +43,8 @@ export interface OnboardingWorkerOptions {
   namespace: string;
   taskQueue: string;
   ingo: Config['ingo'];
+  /** Only the options set are passed: the SDK's defaults stand for the rest. */
+  tuning?: Config['workerTuning'];
   keyring: Keyring;
   logger: Logger;
   code?: Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>;
@@ -51,7 +53,11 @@ export interface OnboardingWorkerOptions {
 /** The worker as production runs it; tests build theirs here too, so they run the same wiring. */
 export function createOnboardingWorker(options: OnboardingWorkerOptions): Promise<Worker> {
   const { ingo, logger } = options;
+  const tuning = Object.fromEntries(
+    Object.entries(options.tuning ?? {}).filter(([, value]) => value !== undefined),
+  );
   return Worker.create({
+    ...tuning,
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
@@ -65,7 +71,7 @@ export function createOnboardingWorker(options: OnboardingWorkerOptions): Promis
 }
 
 export async function main(): Promise<void> {
-  const { logLevel, ingo, temporal, encryption, env } = config();
+  const { logLevel, ingo, temporal, encryption, env, workerTuning } = config();
   Runtime.install({
     logger: new PinoRuntimeLogger(logger),
     // Core's own lines too, through pino, at our level (it otherwise prints its own format).
@@ -87,6 +93,7 @@ export async function main(): Promise<void> {
       namespace,
       taskQueue: temporal.taskQueue,
       ingo,
+      tuning: workerTuning,
       keyring,
       logger,
       code,
@@ -105,6 +112,7 @@ export async function main(): Promise<void> {
         tls: settings.tls,
         workflows: code.workflowBundle ? 'bundle' : 'source',
         encryptionKey: keyring.current.id,
+        ...workerTuning,
       },
       'worker started',
     );
