@@ -3,12 +3,15 @@ import type { z } from 'zod';
 import type { issueRoutableAccountRequest, saveBankAccountRequest } from '../ingo/schemas/banking';
 import { randomRoutingNumber } from './aba';
 import { RequestError } from './request-error';
-import type { LinkedBankAccount, SandboxState } from './state';
+import type { LinkedBankAccount, RoutableAccount, SandboxState } from './state';
+import { accountIssuedEvent } from './webhook-event';
+import type { Webhooks } from './webhooks';
 
 /**
  * Bank accounts: routable accounts Ingo issues to verified users, and external accounts users link.
  * Issuing is deliberately not deduplicated: every call is a new account, as at Ingo, so the
- * orchestrator's own idempotency shows in the stats.
+ * orchestrator's own idempotency shows in the stats. Each issue is announced by an
+ * `account.issue.created` webhook, also when the call's answer is then lost.
  */
 
 const ACCOUNT_NUMBER_DIGITS = 10;
@@ -24,6 +27,7 @@ function newAccountNumber(state: SandboxState): string {
 
 export function issueRoutableAccount(
   state: SandboxState,
+  webhooks: Webhooks,
   body: z.output<typeof issueRoutableAccountRequest>,
   now: Date,
 ): Record<string, unknown> {
@@ -34,7 +38,7 @@ export function issueRoutableAccount(
       kyc_status: user.kycStatus,
     });
   }
-  const account = {
+  const account: RoutableAccount = {
     id: `rbac-${randomUUID()}`,
     userId: user.id,
     accountNumber: newAccountNumber(state),
@@ -42,6 +46,7 @@ export function issueRoutableAccount(
     createdAt: now.toISOString(),
   };
   state.addRoutableAccount(account);
+  webhooks.emit(accountIssuedEvent(account, now), 1);
   return {
     routable_bank_account_id: account.id,
     account_number: account.accountNumber,

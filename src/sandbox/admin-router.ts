@@ -25,10 +25,16 @@ const settingsUpdate = z.strictObject({
   kycDelayMs: z.number().int().min(0).max(3_600_000).optional(),
 });
 
-function parse<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+/** `GET /webhooks?user_id=…&event_type=…`: each given filter must match. */
+const webhooksQuery = z.strictObject({
+  user_id: z.string().min(1).max(255).optional(),
+  event_type: z.string().min(1).max(255).optional(),
+});
+
+function parse<S extends z.ZodType>(schema: S, body: unknown, what = 'request body'): z.output<S> {
   const parsed = schema.safeParse(body ?? {});
   if (!parsed.success) {
-    throw new RequestError('validation', 'request body failed validation', {
+    throw new RequestError('validation', `${what} failed validation`, {
       fields: fieldIssues(parsed.error),
     });
   }
@@ -52,6 +58,7 @@ export function adminRouter(context: SandboxContext, reset: () => void): Router 
       tokensIssued: state.tokensIssued,
       calls: Object.fromEntries(state.calls),
       webhooks: webhooks.stats(),
+      faults: faults.counts,
     });
   });
 
@@ -86,8 +93,19 @@ export function adminRouter(context: SandboxContext, reset: () => void): Router 
     });
   });
 
-  router.get('/webhooks', (_req, res) => {
-    res.json({ events: webhooks.list() });
+  router.get('/webhooks', (req, res) => {
+    const query = parse(webhooksQuery, req.query, 'query');
+    res.json({ events: webhooks.list({ userId: query.user_id, eventType: query.event_type }) });
+  });
+
+  router.post('/webhooks/:eventId/redeliver', (req, res) => {
+    const redelivery = webhooks.redeliver(req.params.eventId);
+    if (redelivery === undefined) {
+      throw new RequestError('not_found', 'no such webhook event', {
+        event_id: req.params.eventId,
+      });
+    }
+    res.json(redelivery);
   });
 
   router.post('/kyc/:userId/decision', (req, res) => {

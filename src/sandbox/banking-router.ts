@@ -18,7 +18,7 @@ import { createUser, listUsers } from './users';
 
 /** The Banking Platform's calls (INGO-API.md section 2), every one a signed POST. */
 export function bankingRouter(context: SandboxContext): Router {
-  const { options, state, kyc, faults, log } = context;
+  const { options, state, kyc, webhooks, faults, log } = context;
   const router = express.Router();
   const admit = admitSignedRequest(context, {
     credentials: options.banking,
@@ -56,7 +56,7 @@ export function bankingRouter(context: SandboxContext): Router {
     return { user_id: user.id, kyc_status: user.kycStatus };
   });
   post(['/api/v4/business/routable-bank-accounts/issue'], issueRoutableAccountRequest, (body) =>
-    issueRoutableAccount(state, body, options.now()),
+    issueRoutableAccount(state, webhooks, body, options.now()),
   );
   // Seed 002 documents this call under /api/v3; it is served under /api/v4 too.
   post(

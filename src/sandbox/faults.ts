@@ -31,11 +31,56 @@ export type FaultsUpdate = z.output<typeof faultsUpdate>;
 type RequestRate = 'errorRate' | 'rateLimitRate' | 'lostResponseRate';
 type WebhookRate = 'dropWebhookRate' | 'duplicateWebhookRate';
 
+/**
+ * How often each fault struck since start (or the last reset), for `GET /_sandbox/stats`: what a
+ * test or the chaos run actually got, whatever the rates promised.
+ */
+export interface FaultCounts {
+  /** Calls refused with a transient 5xx (`errorRate`). */
+  errors: number;
+  /** Banking calls refused with 429 (`rateLimitRate`). */
+  rateLimits: number;
+  /** Calls carried out whose answer was then dropped (`lostResponseRate`). */
+  lostResponses: number;
+  /** Calls that waited `latencyMs` first. */
+  delayedCalls: number;
+  /** Webhook deliveries never sent (`dropWebhookRate`). */
+  droppedWebhooks: number;
+  /** Events given one extra delivery (`duplicateWebhookRate`). */
+  duplicatedWebhooks: number;
+  /** Deliveries that waited a random 0-1 s first (`reorderWebhooks`). */
+  reorderedWebhooks: number;
+}
+
+const NO_COUNTS: FaultCounts = {
+  errors: 0,
+  rateLimits: 0,
+  lostResponses: 0,
+  delayedCalls: 0,
+  droppedWebhooks: 0,
+  duplicatedWebhooks: 0,
+  reorderedWebhooks: 0,
+};
+
+const COUNTED: Record<RequestRate | WebhookRate, keyof FaultCounts> = {
+  errorRate: 'errors',
+  rateLimitRate: 'rateLimits',
+  lostResponseRate: 'lostResponses',
+  dropWebhookRate: 'droppedWebhooks',
+  duplicateWebhookRate: 'duplicatedWebhooks',
+};
+
 export class Faults {
   private current: FaultSettings;
+  private struck: FaultCounts = { ...NO_COUNTS };
 
   constructor(private readonly initial: FaultSettings) {
     this.current = { ...initial };
+  }
+
+  /** How often each fault struck since start or the last reset. */
+  get counts(): FaultCounts {
+    return { ...this.struck };
   }
 
   get settings(): FaultSettings {
@@ -49,24 +94,35 @@ export class Faults {
 
   reset(): void {
     this.current = { ...this.initial };
+    this.struck = { ...NO_COUNTS };
   }
 
   /** Whether a request fault strikes this call. */
   strikes(fault: RequestRate, path: string): boolean {
-    return this.inScope(path) && this.roll(this.current[fault]);
+    return this.count(fault, this.inScope(path) && this.roll(this.current[fault]));
   }
 
+  /** The delay a call waits first; asked once per call, which is what is counted. */
   latencyMs(path: string): number {
-    return this.inScope(path) ? this.current.latencyMs : 0;
+    const ms = this.inScope(path) ? this.current.latencyMs : 0;
+    if (ms > 0) this.struck.delayedCalls += 1;
+    return ms;
   }
 
   strikesWebhook(fault: WebhookRate): boolean {
-    return this.roll(this.current[fault]);
+    return this.count(fault, this.roll(this.current[fault]));
   }
 
   /** Extra delay before a webhook's first attempt, so later events can overtake earlier ones. */
   reorderDelayMs(): number {
-    return this.current.reorderWebhooks ? Math.floor(Math.random() * 1000) : 0;
+    if (!this.current.reorderWebhooks) return 0;
+    this.struck.reorderedWebhooks += 1;
+    return Math.floor(Math.random() * 1000);
+  }
+
+  private count(fault: RequestRate | WebhookRate, struck: boolean): boolean {
+    if (struck) this.struck[COUNTED[fault]] += 1;
+    return struck;
   }
 
   private roll(rate: number): boolean {

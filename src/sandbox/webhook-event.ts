@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
-import type { WebhookDelivery } from '../ingo/schemas/webhook';
+import { ACCOUNT_ISSUED_EVENT_TYPE, type WebhookDelivery } from '../ingo/schemas/webhook';
+import type { RoutableAccount } from './state';
 
 /** Banking webhook events as Ingo documents them (INGO-API.md section 3). */
 
@@ -26,6 +27,20 @@ function webhookTimestamp(date: Date): string {
   );
 }
 
+function envelope(
+  event: string,
+  data: { user_id: string } & Record<string, unknown>,
+  at: Date,
+): WebhookDelivery {
+  const timestamp = webhookTimestamp(at);
+  return {
+    event,
+    data: { event_id: newEventId(), event_type: event, event_description: '', ...data },
+    created_at: timestamp,
+    updated_at: timestamp,
+  };
+}
+
 export function kycEvent(userId: string, decision: KycDecision, at: Date): WebhookDelivery {
   const event = decision === 'verified' ? 'user.kyc.success' : 'user.kyc.failed';
   const outcome =
@@ -36,17 +51,22 @@ export function kycEvent(userId: string, decision: KycDecision, at: Date): Webho
           reasons: ['Identity could not be verified with the SSN and date of birth given'],
           reasons_code: ['ID_MISMATCH'],
         };
-  const timestamp = webhookTimestamp(at);
-  return {
-    event,
-    data: {
-      event_id: newEventId(),
-      event_type: event,
-      event_description: '',
-      user_id: userId,
-      ...outcome,
+  return envelope(event, { user_id: userId, ...outcome }, at);
+}
+
+/**
+ * `account.issue.created`: Ingo publishes no data shape for it, so this one is our [convention].
+ * The last four digits only: the full account number is in the issue call's answer alone.
+ */
+export function accountIssuedEvent(account: RoutableAccount, at: Date): WebhookDelivery {
+  return envelope(
+    ACCOUNT_ISSUED_EVENT_TYPE,
+    {
+      user_id: account.userId,
+      routable_bank_account_id: account.id,
+      routing_number: account.routingNumber,
+      account_number_last_4: account.accountNumber.slice(-4),
     },
-    created_at: timestamp,
-    updated_at: timestamp,
-  };
+    at,
+  );
 }

@@ -8,7 +8,8 @@ import type { Timers } from './timers';
  * Webhook deliveries to the program (INGO-API.md sections 3 and 5): signed like an API request with
  * the webhook secret, retried with exponential backoff and jitter on non-2xx or network failure, at
  * least once and unordered. Faults can drop, duplicate or reorder deliveries. Events are recorded
- * even without a URL; their deliveries wait until one is set.
+ * even without a URL; their deliveries wait until one is set. An operator can have an event sent
+ * again, as one asks Ingo to when a webhook went missing.
  */
 
 export interface WebhooksConfig {
@@ -56,6 +57,27 @@ export interface WebhookStats {
   attempts: number;
 }
 
+/** What the admin API shows of a delivery. */
+interface DeliveryView {
+  state: DeliveryState;
+  attempts: number;
+  last_http_status: number | null;
+  last_error: string | null;
+}
+
+const view = (delivery: Delivery): DeliveryView => ({
+  state: delivery.state,
+  attempts: delivery.attempts,
+  last_http_status: delivery.lastHttpStatus ?? null,
+  last_error: delivery.lastError ?? null,
+});
+
+/** `GET /_sandbox/webhooks` filters; each given one must match. */
+export interface WebhookFilter {
+  userId?: string;
+  eventType?: string;
+}
+
 const PENDING_STATES: readonly DeliveryState[] = ['waiting_for_url', 'scheduled', 'in_flight'];
 
 export class Webhooks {
@@ -101,23 +123,19 @@ export class Webhooks {
     this.events.push(event);
     const total =
       copies > 0 && this.faults.strikesWebhook('duplicateWebhookRate') ? copies + 1 : copies;
-    for (let copy = 0; copy < total; copy += 1) {
-      const delivery: Delivery = {
-        state: 'waiting_for_url',
-        attempts: 0,
-        firstDelayMs: this.faults.reorderDelayMs(),
-      };
-      event.deliveries.push(delivery);
-      if (this.faults.strikesWebhook('dropWebhookRate')) {
-        delivery.state = 'dropped';
-        this.log.info(
-          { eventId: envelope.data.event_id },
-          'webhook delivery dropped (injected fault)',
-        );
-      } else if (this.url !== undefined) {
-        this.schedule(event, delivery, delivery.firstDelayMs);
-      }
-    }
+    for (let copy = 0; copy < total; copy += 1) this.deliver(event);
+  }
+
+  /**
+   * Sends a recorded event once more, as an operator asks Ingo to (same bytes, a delivery of its
+   * own, subject to the drop and reorder faults). Undefined for an unknown event id.
+   */
+  redeliver(eventId: string): Record<string, unknown> | undefined {
+    const event = this.events.find((recorded) => recorded.envelope.data.event_id === eventId);
+    if (event === undefined) return undefined;
+    this.log.info({ eventId }, 'webhook redelivery requested');
+    const delivery = view(this.deliver(event));
+    return { event_id: eventId, event: event.envelope.event, delivery };
   }
 
   stats(): WebhookStats {
@@ -134,21 +152,22 @@ export class Webhooks {
     };
   }
 
-  /** The admin view: events and their deliveries, ids and outcomes only. */
-  list(): Record<string, unknown>[] {
-    return this.events.map(({ envelope, deliveries }) => ({
-      event_id: envelope.data.event_id,
-      event: envelope.event,
-      user_id: envelope.data.user_id,
-      status: envelope.data.status,
-      created_at: envelope.created_at,
-      deliveries: deliveries.map((d) => ({
-        state: d.state,
-        attempts: d.attempts,
-        last_http_status: d.lastHttpStatus ?? null,
-        last_error: d.lastError ?? null,
-      })),
-    }));
+  /** The admin view: events and their deliveries, ids and outcomes only, oldest first. */
+  list(filter: WebhookFilter = {}): Record<string, unknown>[] {
+    return this.events
+      .filter(
+        ({ envelope }) =>
+          (filter.userId === undefined || envelope.data.user_id === filter.userId) &&
+          (filter.eventType === undefined || envelope.event === filter.eventType),
+      )
+      .map(({ envelope, deliveries }) => ({
+        event_id: envelope.data.event_id,
+        event: envelope.event,
+        user_id: envelope.data.user_id,
+        status: envelope.data.status,
+        created_at: envelope.created_at,
+        deliveries: deliveries.map(view),
+      }));
   }
 
   /** Aborts deliveries in flight; their timers belong to the shared Timers, cancelled by the owner. */
@@ -162,6 +181,26 @@ export class Webhooks {
     this.stop();
     this.events = [];
     this.url = this.config.url;
+  }
+
+  /** A new delivery of the event: dropped by the fault, waiting for a URL, or scheduled. */
+  private deliver(event: RecordedEvent): Delivery {
+    const delivery: Delivery = {
+      state: 'waiting_for_url',
+      attempts: 0,
+      firstDelayMs: this.faults.reorderDelayMs(),
+    };
+    event.deliveries.push(delivery);
+    if (this.faults.strikesWebhook('dropWebhookRate')) {
+      delivery.state = 'dropped';
+      this.log.info(
+        { eventId: event.envelope.data.event_id },
+        'webhook delivery dropped (injected fault)',
+      );
+    } else if (this.url !== undefined) {
+      this.schedule(event, delivery, delivery.firstDelayMs);
+    }
+    return delivery;
   }
 
   private schedule(event: RecordedEvent, delivery: Delivery, ms: number): void {

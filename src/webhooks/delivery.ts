@@ -1,19 +1,23 @@
 import type { Request } from 'express';
 import { HttpError } from '../http/errors';
 import {
+  ACCOUNT_ISSUED_EVENT_TYPE,
+  accountIssuedEvent,
   KYC_EVENT_TYPES,
   kycWebhookEvent,
   webhookDelivery,
   type KycWebhookEvent,
+  type RoutableAccountAnnouncement,
 } from '../ingo/schemas/webhook';
 import { rawBody } from './signature-check';
 
 /**
- * An authenticated delivery, read: a KYC outcome for the review workflow, or any other event
- * (documented or not), which only needs acknowledging.
+ * An authenticated delivery, read: a KYC outcome for the review workflow, an issued account for
+ * the onboarding, or any other event (documented or not), which only needs acknowledging.
  */
 export type Delivery =
   | { kind: 'kyc'; event: KycWebhookEvent }
+  | { kind: 'account'; event: RoutableAccountAnnouncement }
   | { kind: 'other'; eventId: string; eventType: string; userId?: string };
 
 const KYC_EVENTS: readonly string[] = KYC_EVENT_TYPES;
@@ -37,6 +41,11 @@ export function readDelivery(req: Request): Delivery {
   const envelope = webhookDelivery.safeParse(json);
   if (!envelope.success) throw HttpError.validation(envelope.error, 'webhook delivery');
   const { event, data } = envelope.data;
+  if (event === ACCOUNT_ISSUED_EVENT_TYPE) {
+    const account = accountIssuedEvent.safeParse(json);
+    if (!account.success) throw HttpError.validation(account.error, `${event} event`);
+    return { kind: 'account', event: account.data };
+  }
   if (!KYC_EVENTS.includes(event)) {
     return { kind: 'other', eventId: data.event_id, eventType: event, userId: data.user_id };
   }

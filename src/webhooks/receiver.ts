@@ -9,12 +9,15 @@ import {
 import type { Logger } from 'pino';
 import { HttpError, asHttpError } from '../http/errors';
 import { rejectionGate } from '../http/rejection-limit';
+import { ACCOUNT_ISSUED_EVENT_TYPE } from '../ingo/schemas/webhook';
+import { signalOnboardingOfUser } from './account-signal';
 import { readDelivery, type Delivery } from './delivery';
-import { signalKycReview, TemporalUnavailable } from './kyc-signal';
+import { signalKycReview } from './kyc-signal';
 import { signatureCheck } from './signature-check';
+import { TemporalUnavailable } from './temporal-deadline';
 
 export interface WebhookReceiverOptions {
-  /** Connected (or lazily connecting) to the namespace the KYC reviews run in. */
+  /** Connected (or lazily connecting) to the namespace the onboardings and KYC reviews run in. */
   client: Client;
   webhookSecret: string;
   logger: Logger;
@@ -30,34 +33,54 @@ type Outcome = 'signalled' | 'workflow_not_found' | 'ignored';
 
 /** Ids and types only: deliveries carry personal data in places we do not read. */
 function describe(delivery: Delivery) {
-  return delivery.kind === 'kyc'
-    ? {
+  switch (delivery.kind) {
+    case 'kyc':
+      return {
         eventId: delivery.event.eventId,
         eventType: delivery.event.eventType,
         userId: delivery.event.userId,
-      }
-    : { eventId: delivery.eventId, eventType: delivery.eventType, userId: delivery.userId };
+      };
+    case 'account':
+      return {
+        eventId: delivery.event.eventId,
+        eventType: ACCOUNT_ISSUED_EVENT_TYPE,
+        userId: delivery.event.userId,
+        routableBankAccountId: delivery.event.routableBankAccountId,
+      };
+    case 'other':
+      return { eventId: delivery.eventId, eventType: delivery.eventType, userId: delivery.userId };
+  }
 }
 
 /**
  * `POST /webhooks/ingo`, Ingo's Banking webhooks (INGO-API.md section 3): signature over the raw
  * body (401), size (413), content type (415), JSON and schema (400); a KYC outcome is signalled to
- * its review workflow and answered 200 only once Temporal has it, 503 with Retry-After when
- * Temporal cannot be reached in `rpcTimeoutMs`. Everything else that is authentic is acknowledged:
- * Ingo retries any non-2xx for days. Stateless: duplicates are deduped by the review's event ids.
+ * its review workflow, an issued account to the running onboarding of its user, each answered 200
+ * only once Temporal has it, 503 with Retry-After when Temporal cannot be reached in
+ * `rpcTimeoutMs`. Everything else that is authentic is acknowledged: Ingo retries any non-2xx for
+ * days. Stateless: the workflows dedupe by event id.
  */
 export function createWebhookRouter(options: WebhookReceiverOptions): Router {
   const log = options.logger.child({ component: 'webhooks' });
   // Only unauthentic or unreadable deliveries are counted and throttled: an authentic one is never.
   const refuse = rejectionGate(options.rejectedRequestsPerMinute);
 
+  /** To the workflow that waits for the event; answered only once Temporal has it. */
+  const handOver = async (delivery: Delivery): Promise<Outcome> => {
+    switch (delivery.kind) {
+      case 'kyc':
+        return signalKycReview(options.client, delivery.event, options.rpcTimeoutMs);
+      case 'account':
+        return signalOnboardingOfUser(options.client, delivery.event, options.rpcTimeoutMs);
+      case 'other':
+        return 'ignored';
+    }
+  };
+
   const receive: RequestHandler = async (req: Request, res: Response) => {
     const delivery = readDelivery(req);
     res.locals.delivery = delivery;
-    const outcome: Outcome =
-      delivery.kind === 'kyc'
-        ? await signalKycReview(options.client, delivery.event, options.rpcTimeoutMs)
-        : 'ignored';
+    const outcome = await handOver(delivery);
     const described = describe(delivery);
     log.info({ ...described, outcome }, 'webhook delivery acknowledged');
     res.status(200).json({ received: true, eventId: described.eventId, outcome });

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { KycStatus } from '../ingo/schemas/fields';
-import type { KycWebhookEvent } from '../ingo/schemas/webhook';
+import type { KycWebhookEvent, RoutableAccountAnnouncement } from '../ingo/schemas/webhook';
 import type { KycData } from './onboarding-input';
 
 /**
@@ -129,6 +129,13 @@ export interface OnboardingStatusView {
 
 /** A KYC webhook, forwarded by the receiver to `kyc-<ingoUserId>`: a wake-up, not the truth. */
 export const kycResultSignal = defineSignal<[KycWebhookEvent]>('kycResult');
+
+/**
+ * Ingo's `account.issue.created`, forwarded by the receiver to the running onboarding of that
+ * Ingo user: the account an issue call whose answer was lost created, adopted instead of a second.
+ */
+export const routableAccountIssuedSignal =
+  defineSignal<[RoutableAccountAnnouncement]>('routableAccountIssued');
 
 export const statusQuery = defineQuery<OnboardingStatusView>('status');
 

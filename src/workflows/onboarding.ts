@@ -6,6 +6,7 @@ import {
   executeChild,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -18,6 +19,7 @@ import {
 import type { OnboardingActivities } from '../activities';
 import { RETRYABLE_INGO_ERRORS } from '../ingo/errors';
 import { KYC_STATUSES } from '../ingo/schemas/fields';
+import { ACCOUNT_ISSUED_EVENT_TYPE, routableAccountAnnouncement } from '../ingo/schemas/webhook';
 import type { z } from 'zod';
 import { describeIssues, fieldIssues } from '../validation';
 import { ingoActivityOptions, singleAttemptActivityOptions } from './activity-options';
@@ -34,12 +36,14 @@ import {
   kycStatusChangedSignal,
   resubmitKycUpdate,
   retryUpdate,
+  routableAccountIssuedSignal,
   statusQuery,
   type OnboardingResult,
   type OnboardingStatus,
   type OnboardingStatusView,
   type OnboardingStep,
   type RetryRequest,
+  type RoutableAccountSummary,
   type StepError,
 } from './messages';
 import {
@@ -56,6 +60,9 @@ import {
   OnboardingStatusKey,
   OnboardingStepKey,
 } from './search-attributes';
+
+/** Onboardings that take Ingo's `account.issue.created` (signal `routableAccountIssued`). */
+const ADOPT_ANNOUNCED_ACCOUNT = 'adopt-announced-account';
 
 /**
  * One onboarding per signup, as workflow `onboarding-<signupId>`: Ingo user (exactly once), KYC
@@ -85,6 +92,9 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
   };
   let retryRequested = false;
   let resubmission: KycData | undefined;
+  /** The account Ingo's webhook announced: adopted by `issue_account` instead of issuing one. */
+  let announcedAccount: RoutableAccountSummary | undefined;
+  const accountEventIds = new Set<string>();
 
   const publish = () => {
     upsertSearchAttributes([
@@ -104,6 +114,35 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
     if (!KYC_STATUSES.includes(kycStatus)) return;
     state.kycStatus = kycStatus;
     publish();
+  });
+  setHandler(routableAccountIssuedSignal, (event) => {
+    // A signal that reached a worker without this handler (receiver deployed first) changed
+    // nothing then, so it must change nothing when that history is replayed.
+    if (!patched(ADOPT_ANNOUNCED_ACCOUNT)) return;
+    // Adopted without asking Ingo (it offers no look-up): only a well-formed one, for our user.
+    const parsed = routableAccountAnnouncement.safeParse(event);
+    if (!parsed.success) {
+      const fields = fieldIssues(parsed.error).map((issue) => issue.field);
+      log.warn('malformed routable account announcement ignored', { fields });
+      return;
+    }
+    const { eventId, userId, ...account } = parsed.data;
+    if (accountEventIds.has(eventId)) return;
+    accountEventIds.add(eventId);
+    if (userId !== state.ingoUserId) {
+      log.warn('routable account announced for another Ingo user ignored', { eventId });
+      return;
+    }
+    const known = state.routableAccount ?? announcedAccount;
+    if (known === undefined) {
+      announcedAccount = account;
+    } else if (known.routableBankAccountId !== account.routableBankAccountId) {
+      log.warn('Ingo announced a second routable account for the user; kept the first', {
+        eventId,
+        kept: known.routableBankAccountId,
+        ignored: account.routableBankAccountId,
+      });
+    }
   });
   setHandler(
     retryUpdate,
@@ -141,8 +180,16 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
     },
   );
 
-  /** Runs a step until it succeeds, parking in `needs_attention` after each final failure. */
-  async function runStep<T>(step: OnboardingStep, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a step until it succeeds, parking in `needs_attention` after each final failure. The park
+   * ends with an operator's retry, or as soon as `settled` yields the step's result learned
+   * otherwise (Ingo's webhook announcing the account an unanswered call issued).
+   */
+  async function runStep<T>(
+    step: OnboardingStep,
+    run: () => Promise<T>,
+    settled: () => T | undefined = () => undefined,
+  ): Promise<T> {
     for (;;) {
       state.step = step;
       state.attempts[step] = (state.attempts[step] ?? 0) + 1;
@@ -153,11 +200,18 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
       } catch (error) {
         if (isCancellation(error) || !(error instanceof TemporalFailure)) throw error;
         state.lastError = describeFailure(step, error);
-        state.status = 'needs_attention';
-        publish();
-        log.warn('onboarding step needs attention', { step, type: state.lastError.type });
-        await condition(() => retryRequested);
-        retryRequested = false;
+        if (settled() === undefined) {
+          state.status = 'needs_attention';
+          publish();
+          log.warn('onboarding step needs attention', { step, type: state.lastError.type });
+          await condition(() => retryRequested || settled() !== undefined);
+          retryRequested = false;
+        }
+        const result = settled();
+        if (result !== undefined) {
+          log.info('onboarding step settled by Ingo', { step, type: state.lastError.type });
+          return result;
+        }
       }
     }
   }
@@ -239,9 +293,21 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
       });
     }
 
-    const routableAccount = await runStep('issue_account', () =>
-      retryWhileNothingHappened(() => issueRoutableAccount({ ingoUserId }), timing),
+    // An account already announced is adopted, so a retry after the webhook never issues another.
+    const routableAccount = await runStep(
+      'issue_account',
+      async () =>
+        announcedAccount ??
+        (await retryWhileNothingHappened(() => issueRoutableAccount({ ingoUserId }), timing)),
+      () => announcedAccount,
     );
+    const announcedId = announcedAccount?.routableBankAccountId;
+    if (announcedId !== undefined && announcedId !== routableAccount.routableBankAccountId) {
+      log.warn('Ingo announced another routable account than the one issued; kept the issued one', {
+        kept: routableAccount.routableBankAccountId,
+        ignored: announcedId,
+      });
+    }
     state.routableAccount = routableAccount;
 
     const { bankAccount, payouts } = input;
@@ -319,10 +385,26 @@ function validate(request: OnboardingRequest): OnboardingInput {
   return parsed.data;
 }
 
+/** What an unknown outcome of the account issue waits for, as the operator reads it. */
+const AWAITING_ANNOUNCEMENT =
+  `Waiting for Ingo's ${ACCOUNT_ISSUED_EVENT_TYPE} webhook, which settles this step with the ` +
+  'account, or for an operator.';
+
+/** An unknown outcome of the account issue; the step waits for the webhook or an operator. */
+function outcomeUnknown(what: string, details?: unknown[]): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: INGO_OUTCOME_UNKNOWN,
+    message: `${what} ${AWAITING_ANNOUNCEMENT}`,
+    details,
+    nonRetryable: true,
+  });
+}
+
 /**
- * Retries a call Ingo does not deduplicate only when the failure proves nothing was done (the
- * Ingo client's retryable classes: a 5xx, a rate limit, a connection never made). A timeout means
- * the worker lost track of a call that may have been carried out: that is for an operator.
+ * Retries the account issue, which Ingo does not deduplicate, only when the failure proves nothing
+ * was done (the Ingo client's retryable classes: a 503, a rate limit, a connection never made). A
+ * timeout means the worker lost track of a call that may have been carried out: like the
+ * activity's own unknown outcome (a lost answer, a 500), it is left to the webhook or an operator.
  */
 async function retryWhileNothingHappened<T>(call: () => Promise<T>, timing: Timing): Promise<T> {
   let delay = timing.retryInitialInterval;
@@ -332,13 +414,13 @@ async function retryWhileNothingHappened<T>(call: () => Promise<T>, timing: Timi
     } catch (error) {
       const cause = error instanceof ActivityFailure ? error.cause : undefined;
       if (cause instanceof TimeoutFailure) {
-        throw ApplicationFailure.create({
-          type: INGO_OUTCOME_UNKNOWN,
-          message:
-            `${(error as ActivityFailure).activityType} did not finish (${cause.timeoutType}): ` +
+        throw outcomeUnknown(
+          `${(error as ActivityFailure).activityType} did not finish (${cause.timeoutType}): ` +
             'the call may have been carried out at Ingo. Check at Ingo before retrying this step.',
-          nonRetryable: true,
-        });
+        );
+      }
+      if (cause instanceof ApplicationFailure && cause.type === INGO_OUTCOME_UNKNOWN) {
+        throw outcomeUnknown(cause.message, cause.details ?? undefined);
       }
       const harmless =
         cause instanceof ApplicationFailure && RETRYABLE_INGO_ERRORS.includes(cause.type ?? '');

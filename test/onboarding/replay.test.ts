@@ -31,7 +31,7 @@ const allFiles = [...files, ...jsonFiles(BEFORE_ENCRYPTION)];
 describe('replay of committed onboarding histories', () => {
   beforeAll(() => installQuietRuntime());
 
-  it('has histories of both workflows, covering the operator paths', () => {
+  it('has histories of both workflows, covering the operator paths and account adoption', () => {
     const names = files.map((file) => path.basename(file).replace(/--(onboarding|kyc)-.*$/, '.$1'));
     expect(names).toEqual(
       expect.arrayContaining([
@@ -42,6 +42,7 @@ describe('replay of committed onboarding histories', () => {
         'kyc-deadline-retried.kyc',
         'operator-retry.onboarding',
         'cancelled.onboarding',
+        'account-adopted.onboarding',
       ]),
     );
   });

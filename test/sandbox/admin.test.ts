@@ -90,6 +90,15 @@ describe('sandbox admin API', () => {
       tokensIssued: 0,
       calls: {},
       webhooks: { sent: 0, delivered: 0, failed: 0, pending: 0, dropped: 0, attempts: 0 },
+      faults: {
+        errors: 0,
+        rateLimits: 0,
+        lostResponses: 0,
+        delayedCalls: 0,
+        droppedWebhooks: 0,
+        duplicatedWebhooks: 0,
+        reorderedWebhooks: 0,
+      },
     });
     expect((await t.admin('GET', `/users/${verified}`)).status).toBe(404);
     expect((await t.admin('GET', '/webhooks')).body).toEqual({ events: [] });

@@ -5,7 +5,7 @@ import {
   listUsersResponse,
   saveBankAccountResponse,
 } from '../../src/ingo/schemas/banking';
-import { kycWebhookEvent } from '../../src/ingo/schemas/webhook';
+import { accountIssuedEvent, kycWebhookEvent } from '../../src/ingo/schemas/webhook';
 import {
   anyString,
   createUser,
@@ -94,6 +94,33 @@ describe('sandbox Banking Platform', () => {
     expect(abaValid(account.routingNumber)).toBe(true);
     expect(account.userId).toBe(userId);
 
+    // Announced by webhook, with the last four digits only.
+    await until(() => receiver.received.length === 2);
+    const announcement = receiver.received[1]!;
+    expect(announcement.verification.ok).toBe(true);
+    expect(announcement.delivery).toEqual({
+      event: 'account.issue.created',
+      data: {
+        event_id: matching(/^inn_whe_[A-Za-z0-9]{22}$/),
+        event_type: 'account.issue.created',
+        event_description: '',
+        user_id: userId,
+        routable_bank_account_id: account.routableBankAccountId,
+        routing_number: account.routingNumber,
+        account_number_last_4: account.accountNumber.slice(-4),
+      },
+      created_at: matching(/^\d{2}-\d{2}-\d{4} \d{2}:\d{2} (AM|PM)$/),
+      updated_at: matching(/^\d{2}-\d{2}-\d{4} \d{2}:\d{2} (AM|PM)$/),
+    });
+    expect(JSON.stringify(announcement.delivery)).not.toContain(account.accountNumber);
+    expect(accountIssuedEvent.parse(announcement.delivery)).toEqual({
+      eventId: announcement.delivery.data.event_id,
+      userId,
+      routableBankAccountId: account.routableBankAccountId,
+      routingNumber: account.routingNumber,
+      accountNumberLast4: account.accountNumber.slice(-4),
+    });
+
     const view = await t.admin('GET', `/users/${userId}`);
     expect(view.body).toMatchObject({
       id: userId,
@@ -122,7 +149,7 @@ describe('sandbox Banking Platform', () => {
         '/api/v4/user/check-verification-request': 1,
         '/api/v4/business/routable-bank-accounts/issue': 1,
       },
-      webhooks: { sent: 1, delivered: 1, failed: 0, pending: 0 },
+      webhooks: { sent: 2, delivered: 2, failed: 0, pending: 0 },
     });
   });
 
@@ -155,6 +182,11 @@ describe('sandbox Banking Platform', () => {
     expect(during.status).toBe(409);
     expect(during.body.error.code).toBe('INVALID_STATE');
     expect((await t.stats()).accountsIssued).toBe(0);
+    const announcements = await t.admin<{ events: unknown[] }>(
+      'GET',
+      '/webhooks?event_type=account.issue.created',
+    );
+    expect(announcements.body.events).toEqual([]);
   });
 
   it('issues a new account on every call, without deduplication', async () => {

@@ -1,6 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ingoPayCommon, rawCheckToBeneficiary } from '../fixtures/ingo-requests';
-import { anyString, JANE, NO_FAULTS, sleep, startSandbox, type TestSandbox } from './helpers';
+import type { FaultCounts } from '../../src/sandbox/faults';
+import {
+  anyString,
+  createUser,
+  JANE,
+  NO_FAULTS,
+  sleep,
+  startSandbox,
+  submitKyc,
+  until,
+  type TestSandbox,
+} from './helpers';
 
 /** Injected request faults (INGO-API.md section 5), set through the admin API. */
 
@@ -123,5 +134,67 @@ describe('sandbox request faults', () => {
     await slow.close();
     await expect(pending).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('sandbox fault counters (GET /_sandbox/stats `faults`)', () => {
+  let t: TestSandbox;
+  const counts = async () => ((await t.stats()) as unknown as { faults: FaultCounts }).faults;
+
+  beforeAll(async () => {
+    t = await startSandbox();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('counts each request fault where it strikes, and nothing out of scope', async () => {
+    expect(await counts()).toEqual({
+      errors: 0,
+      rateLimits: 0,
+      lostResponses: 0,
+      delayedCalls: 0,
+      droppedWebhooks: 0,
+      duplicatedWebhooks: 0,
+      reorderedWebhooks: 0,
+    });
+    await t.admin('PUT', '/faults', { errorRate: 1, paths: [CREATE] });
+    expect((await t.banking(CREATE, JANE)).status).toBe(503);
+    expect((await t.banking(LIST, {})).status).toBe(200);
+    await t.admin('PUT', '/faults', { errorRate: 0, rateLimitRate: 1, paths: [LIST] });
+    expect((await t.banking(LIST, {})).status).toBe(429);
+    await t.admin('PUT', '/faults', { rateLimitRate: 0, lostResponseRate: 1 });
+    await expect(t.banking(LIST, {})).rejects.toThrow();
+    await t.admin('PUT', '/faults', { lostResponseRate: 0, latencyMs: 5, paths: [LIST, SEARCH] });
+    await t.banking(LIST, {});
+    await t.gateway(SEARCH, searchBody());
+    await t.banking(CREATE, JANE);
+    await t.admin('PUT', '/faults', NO_FAULTS);
+
+    expect(await counts()).toMatchObject({
+      errors: 1,
+      rateLimits: 1,
+      lostResponses: 1,
+      delayedCalls: 2,
+    });
+  });
+
+  it('counts dropped, duplicated and reordered webhook deliveries; reset zeroes them', async () => {
+    await t.admin('PUT', '/faults', { dropWebhookRate: 1 });
+    await submitKyc(t, await createUser(t), '123456789');
+    await until(async () => (await counts()).droppedWebhooks === 1, 5_000);
+
+    await t.admin('PUT', '/faults', {
+      dropWebhookRate: 0,
+      duplicateWebhookRate: 1,
+      reorderWebhooks: true,
+    });
+    await submitKyc(t, await createUser(t), '123456789');
+    // One extra delivery of the one event; both copies wait their random delay first.
+    await until(async () => (await counts()).duplicatedWebhooks === 1, 5_000);
+    expect(await counts()).toMatchObject({ droppedWebhooks: 1, reorderedWebhooks: 2 });
+
+    await t.admin('POST', '/reset');
+    expect(Object.values(await counts()).every((count) => count === 0)).toBe(true);
   });
 });

@@ -98,7 +98,7 @@ describe('the webhook receiver, POST /webhooks/ingo', () => {
 
   describe('authentication: 401 before the body is looked at', () => {
     it('accepts a delivery signed by an independent implementation of INGO-API.md section 1', async () => {
-      const body = envelope('account.issue.created', { user_id: 'user-1' });
+      const body = envelope('account.transfer.failed', { user_id: 'user-1' });
       const answer = await deliver(url, body, handSign({ secret: SECRET, body }));
       expect(answer.status).toBe(200);
       expect(answer.body).toEqual({
@@ -153,12 +153,12 @@ describe('the webhook receiver, POST /webhooks/ingo', () => {
 
     it('accepts a date 298 s old or ahead, refuses 301 s old or ahead', async () => {
       for (const seconds of [-298, 298]) {
-        const body = envelope('account.issue.created');
+        const body = envelope('account.transfer.failed');
         const headers = handSign({ secret: SECRET, body, date: secondsFromNow(seconds) });
         expect((await deliver(url, body, headers)).status, `${seconds} s`).toBe(200);
       }
       for (const seconds of [-301, 301]) {
-        const body = envelope('account.issue.created');
+        const body = envelope('account.transfer.failed');
         const answer = await deliver(url, body, signed(body, { date: secondsFromNow(seconds) }));
         expectRefused(answer, 401, 'invalid_signature');
         expect(answer.body.error?.message).toContain('date_skew');
@@ -266,8 +266,8 @@ describe('the webhook receiver, POST /webhooks/ingo', () => {
   describe('the body: 413, 415, 400', () => {
     /** An ignored event padded to exactly `size` bytes. */
     function padded(size: number): Buffer {
-      const bare = envelope('account.issue.created', { padding: '' });
-      const body = envelope('account.issue.created', {
+      const bare = envelope('account.transfer.failed', { padding: '' });
+      const body = envelope('account.transfer.failed', {
         event_id: idOf(bare),
         padding: 'x'.repeat(size - bare.length),
       });
@@ -339,7 +339,6 @@ describe('the webhook receiver, POST /webhooks/ingo', () => {
     it('acknowledges and ignores the other documented event types and unknown ones', async () => {
       for (const event of [
         'business.kyb.failed',
-        'account.issue.created',
         'account.transfer.failed',
         'account.transfer.returned',
         'something.ingo.adds.later',
@@ -383,7 +382,7 @@ describe('the webhook receiver, POST /webhooks/ingo', () => {
       expectRefused(get, 405, 'method_not_allowed');
       expect(get.headers.get('allow')).toBe('POST');
 
-      const body = envelope('account.issue.created');
+      const body = envelope('account.transfer.failed');
       const elsewhere = await deliver(`${receiver.url}/webhooks/other`, body, signed(body));
       expectRefused(elsewhere, 404, 'not_found');
 
@@ -479,7 +478,7 @@ describe('the webhook receiver, POST /webhooks/ingo', () => {
       });
       try {
         const valid = async () => {
-          const body = envelope('account.issue.created');
+          const body = envelope('account.transfer.failed');
           return deliver(limited.webhookUrl, body, signed(body));
         };
         const forged = async () => {
@@ -504,7 +503,7 @@ describe('the webhook receiver, POST /webhooks/ingo', () => {
         expectRefused(await forged(), 429, 'too_many_rejected_requests');
 
         // Each router has its own limit: the other receiver still takes deliveries.
-        const body = envelope('account.issue.created');
+        const body = envelope('account.transfer.failed');
         expect((await deliver(url, body, signed(body))).status).toBe(200);
       } finally {
         await limited.close();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { entityId, kycStatus } from './fields';
+import { entityId, kycStatus, routingNumber } from './fields';
 
 /**
  * Banking webhook deliveries (INGO-API.md section 3). Delivery is at least once and unordered;
@@ -8,6 +8,14 @@ import { entityId, kycStatus } from './fields';
  */
 
 export const KYC_EVENT_TYPES = ['user.kyc.success', 'user.kyc.failed'] as const;
+export const ACCOUNT_ISSUED_EVENT_TYPE = 'account.issue.created';
+
+/**
+ * An Ingo id the receiver may put into a Temporal visibility query: `user-<uuid>` as the sandbox
+ * sends it, or the numeric strings of Ingo's documented examples. Nothing that could end a quoted
+ * literal, so the query needs no escaping.
+ */
+export const QUERYABLE_INGO_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 export const webhookDelivery = z.object({
   event: z.string().min(1),
@@ -44,3 +52,42 @@ export const kycWebhookEvent = webhookDelivery
     reasonCodes: delivery.data.reasons_code ?? [],
   }));
 export type KycWebhookEvent = z.output<typeof kycWebhookEvent>;
+
+const queryableIngoId = z.string().regex(QUERYABLE_INGO_ID, 'must be an Ingo id');
+const last4 = z.string().regex(/^[0-9]{4}$/, 'must be 4 digits');
+
+/**
+ * A routable account Ingo announced (signal `routableAccountIssued`), as the onboarding adopts it:
+ * ids, routing number and the last four digits, never the full account number.
+ */
+export const routableAccountAnnouncement = z.object({
+  eventId: z.string().min(1).max(255),
+  userId: queryableIngoId,
+  routableBankAccountId: z.string().min(1).max(255),
+  routingNumber,
+  accountNumberLast4: last4,
+});
+export type RoutableAccountAnnouncement = z.output<typeof routableAccountAnnouncement>;
+
+/**
+ * `account.issue.created`. Ingo does not publish its data; ours is a [convention]
+ * (docs/SANDBOX.md): `user_id`, `routable_bank_account_id`, `routing_number`,
+ * `account_number_last_4`. A full `account_number`, should one come, is dropped here.
+ */
+export const accountIssuedEvent = webhookDelivery
+  .extend({
+    event: z.literal(ACCOUNT_ISSUED_EVENT_TYPE),
+    data: webhookDelivery.shape.data.extend({
+      user_id: entityId.pipe(queryableIngoId),
+      routable_bank_account_id: entityId.pipe(z.string().max(255)),
+      routing_number: routingNumber,
+      account_number_last_4: last4,
+    }),
+  })
+  .transform((delivery): RoutableAccountAnnouncement => ({
+    eventId: delivery.data.event_id,
+    userId: delivery.data.user_id,
+    routableBankAccountId: delivery.data.routable_bank_account_id,
+    routingNumber: delivery.data.routing_number,
+    accountNumberLast4: delivery.data.account_number_last_4,
+  }));
