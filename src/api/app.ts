@@ -31,6 +31,27 @@ export interface AppOptions {
 
 const PROBES = new Set(['/healthz', '/readyz']);
 
+/**
+ * The request headers a log line keeps. An allow-list, not redaction: a credential or personal
+ * value can arrive in any header (a misnamed token, a cookie, a proxy's), and none may be logged.
+ */
+const LOGGED_HEADERS = [
+  'host',
+  'user-agent',
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'x-date',
+  'x-request-id',
+  'x-forwarded-for',
+];
+
+function loggedHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    LOGGED_HEADERS.flatMap((name) => (name in headers ? [[name, headers[name]]] : [])),
+  );
+}
+
 export function createApp(options: AppOptions): Express {
   const { client, logger, rpcTimeoutMs } = options;
   const app = express();
@@ -41,6 +62,12 @@ export function createApp(options: AppOptions): Express {
     pinoHttp({
       logger,
       autoLogging: { ignore: (req) => PROBES.has(req.url ?? '') },
+      serializers: {
+        req: (req: { headers: Record<string, unknown> }) => ({
+          ...req,
+          headers: loggedHeaders(req.headers),
+        }),
+      },
       customLogLevel: (_req, res, error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     }),

@@ -43,6 +43,13 @@ export class HttpError extends Error {
 /** Express's body parser throws http-errors with a status and a `type`. */
 function parserError(error: unknown): HttpError | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
+  // The router could not percent-decode a path parameter (`/v1/onboardings/%E0%A4%A`): it marks
+  // the URIError 400, which read as `unreadable_body` below although the path is at fault.
+  if (error instanceof URIError) {
+    return new HttpError(400, 'invalid_path', 'request path is not valid percent-encoding', [
+      { field: '(path)', message: 'is not valid percent-encoding' },
+    ]);
+  }
   const { status, type } = error as { status?: unknown; type?: unknown };
   if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
   if (status === 413) return new HttpError(413, 'body_too_large', 'request body too large');

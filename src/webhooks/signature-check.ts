@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type RequestHandler } from 'e
 import { HttpError, asHttpError } from '../http/errors';
 import type { RefusalGate } from '../http/rejection-limit';
 import { SIGNED_HEADERS, verifyRequest } from '../ingo/signing';
+import type { FieldIssue } from '../validation';
 
 /** Ingo's deliveries are small JSON documents; anything larger is refused before it is buffered. */
 const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
@@ -12,6 +13,36 @@ export function rawBody(req: Request): Buffer {
 }
 
 const CHALLENGE = `hmac algorithm="hmac-sha512", headers="${SIGNED_HEADERS.join(' ')}"`;
+
+function unauthentic(reason: string, fields?: FieldIssue[]): HttpError {
+  const message = `webhook signature not accepted: ${reason}`;
+  return new HttpError(401, 'invalid_signature', message, fields, {
+    'WWW-Authenticate': CHALLENGE,
+  });
+}
+
+/** Authorization and the headers Ingo signs: each must arrive exactly once. */
+const SINGLE_HEADERS = new Set<string>([
+  'authorization',
+  ...SIGNED_HEADERS.filter((name) => name !== 'request-line'),
+]);
+
+/**
+ * Which of SINGLE_HEADERS came more than once. Node keeps the first of two Authorization or
+ * Content-Type headers and drops the other, so a request with two would be verified against
+ * whichever Node kept, while a proxy in front may have read the other: refused as ambiguous.
+ */
+function duplicatedHeaders(rawHeaders: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const duplicated = new Set<string>();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    if (!SINGLE_HEADERS.has(name)) continue;
+    if (seen.has(name)) duplicated.add(name);
+    seen.add(name);
+  }
+  return [...duplicated];
+}
 
 /** Reads the raw body whatever its type, so a delivery is authenticated before anything else. */
 const readRawBody = express.raw({
@@ -46,6 +77,12 @@ export function signatureCheck(webhookSecret: string, refuse: RefusalGate): Requ
     });
   };
   const verify: RequestHandler = (req, res, next) => {
+    const duplicated = duplicatedHeaders(req.rawHeaders);
+    if (duplicated.length > 0) {
+      const fields = duplicated.map((name) => ({ field: name, message: 'must be sent once' }));
+      refuse(req, res, next, unauthentic('duplicate_signed_header', fields));
+      return;
+    }
     const result = verifyRequest({
       method: req.method,
       path: req.originalUrl,
@@ -54,18 +91,7 @@ export function signatureCheck(webhookSecret: string, refuse: RefusalGate): Requ
       secretFor: () => webhookSecret,
     });
     if (!result.ok) {
-      refuse(
-        req,
-        res,
-        next,
-        new HttpError(
-          401,
-          'invalid_signature',
-          `webhook signature not accepted: ${result.reason}`,
-          undefined,
-          { 'WWW-Authenticate': CHALLENGE },
-        ),
-      );
+      refuse(req, res, next, unauthentic(result.reason));
       return;
     }
     next();

@@ -6,8 +6,14 @@ import { z } from 'zod';
 export const USPS_STATE =
   /^(?:A[LKSZRAEP]|C[AOT]|D[EC]|F[LM]|G[AU]|HI|I[ADLN]|K[SY]|LA|M[ADEHINOPST]|N[CDEHJMVY]|O[HKR]|P[ARW]|RI|S[CD]|T[NX]|UT|V[AIT]|W[AIVY])$/;
 
-export const text = (max = 255) => z.string().trim().min(1).max(max);
-export const optionalText = (max = 255) => z.string().max(max).nullish();
+/** No control or bidi-override characters: harmless in JSON, but never what a person typed. */
+const PRINTABLE = /^[^\p{Cc}\u202A-\u202E\u2066-\u2069]*$/u;
+const PRINTABLE_MESSAGE = 'must not contain control characters';
+
+export const text = (max = 255) =>
+  z.string().trim().min(1).max(max).regex(PRINTABLE, PRINTABLE_MESSAGE);
+export const optionalText = (max = 255) =>
+  z.string().max(max).regex(PRINTABLE, PRINTABLE_MESSAGE).nullish();
 
 export const usState = z.string().regex(USPS_STATE, 'must be a two-letter USPS state code');
 export const regionCode = z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter region code');
