@@ -10,11 +10,17 @@ export interface ActivityDependencies {
 }
 
 /** The running activity's cancellation (worker shutdown, workflow cancelled) and a bound logger. */
-export function activityScope(logger: Logger): { signal: AbortSignal; log: Logger } {
+export function activityScope(logger: Logger): {
+  signal: AbortSignal;
+  log: Logger;
+  /** 1 for the first attempt; more when Temporal retries it (an earlier one may have landed). */
+  attempt: number;
+} {
   const context = Context.current();
   const { activityType, attempt, workflowExecution } = context.info;
   return {
     signal: context.cancellationSignal,
+    attempt,
     log: logger.child({ activityType, attempt, workflowId: workflowExecution?.workflowId }),
   };
 }

@@ -6,6 +6,11 @@ import { ingoCall } from './failure';
 
 export interface SubmitKycInput extends KycData {
   ingoUserId: string;
+  /**
+   * Ingo's KYC status of the user before this submission: `not_started`, or `failed` for corrected
+   * data. A retried attempt that finds another status knows an earlier attempt's submission landed.
+   */
+  statusBefore?: KycStatus;
 }
 
 export interface KycState {
@@ -15,12 +20,27 @@ export interface KycState {
 export function kycActivities({ banking, logger }: ActivityDependencies) {
   return {
     /**
-     * Sends the user for verification. A retry after a lost answer may find the review already
-     * decided as verified (Ingo then refuses a new submission): that is the answer, not an error.
+     * Sends the user for verification. A retry after a lost answer first asks Ingo: a status other
+     * than the one before the submission means the earlier attempt landed, and submitting again
+     * would start a second review. (Corrected data whose review Ingo already failed again before
+     * the retry looks like no submission and is sent twice: the one case a look-up cannot tell.)
+     * A review already decided as verified refuses a new submission: that is the answer too.
      */
-    async submitKyc({ ingoUserId, ssn, dateOfBirth }: SubmitKycInput): Promise<KycState> {
-      const { signal, log } = activityScope(logger);
+    async submitKyc({
+      ingoUserId,
+      ssn,
+      dateOfBirth,
+      statusBefore = 'not_started',
+    }: SubmitKycInput): Promise<KycState> {
+      const { signal, log, attempt } = activityScope(logger);
       return ingoCall(async () => {
+        if (attempt > 1) {
+          const current = await banking.checkVerificationRequest({ user_id: ingoUserId }, signal);
+          if (current.kycStatus !== statusBefore) {
+            log.info({ ingoUserId, kycStatus: current.kycStatus }, 'kyc submission already landed');
+            return { kycStatus: current.kycStatus };
+          }
+        }
         try {
           const sent = await banking.sendVerificationRequest(
             { user_id: ingoUserId, ssn, date_of_birth: dateOfBirth },

@@ -34,6 +34,8 @@ export interface KycReviewInput {
   /** Event ids earlier reviews of this user consumed, so their late duplicates change nothing. */
   seenEventIds: string[];
   timing: Timing;
+  /** Ingo's status of the user before this submission (`failed` for corrected data). */
+  statusBefore?: KycStatus;
 }
 
 export interface KycOutcome extends KycReviewSummary {
@@ -125,7 +127,8 @@ export async function kycReview(input: KycReviewInput): Promise<KycOutcome> {
   let status = input.submit ? 'not_started' : (await checkKyc({ ingoUserId })).kycStatus;
   let source: KycDecisionSource = 'poll';
   if (status === 'not_started') {
-    status = (await submitKyc({ ingoUserId, ...input.kyc })).kycStatus;
+    const statusBefore = input.statusBefore ?? 'not_started';
+    status = (await submitKyc({ ingoUserId, ...input.kyc, statusBefore })).kycStatus;
     source = 'submission';
   }
   await record(status, 'Waiting for the webhook.');

@@ -227,7 +227,9 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
         try {
           const outcome = await executeChild(kycReview, {
             workflowId: kycWorkflowId(ingoUserId),
-            args: [{ ingoUserId, kyc, submit, seenEventIds, timing }],
+            args: [
+              { ingoUserId, kyc, submit, seenEventIds, timing, statusBefore: state.kycStatus },
+            ],
             staticSummary: `KYC review for ${onboardingId}`,
           });
           submit = false;

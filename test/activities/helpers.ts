@@ -32,6 +32,8 @@ export interface ActivityBed {
   sent: SentRequest[];
   /** Runs one of `activities` in its own activity Context (see `runActivity`). */
   run<N extends ActivityName>(name: N, ...args: ArgsOf<N>): Promise<ResultOf<N>>;
+  /** As `run`, as Temporal's retry of a failed attempt (attempt 2). */
+  retry<N extends ActivityName>(name: N, ...args: ArgsOf<N>): Promise<ResultOf<N>>;
   /** The same activities with other client settings (a shorter timeout, another URL). */
   activitiesWith(ingo: { timeoutMs?: number; url?: string }): OnboardingActivities;
   close(): Promise<void>;
@@ -65,6 +67,7 @@ export async function startActivityBed(overrides: SandboxOverrides = {}): Promis
     t,
     activities,
     run: (name, ...args) => runActivity(activities, name, ...args),
+    retry: (name, ...args) => runActivityAttempt(activities, name, 2, ...args),
     sent,
     activitiesWith: build,
     close: () => t.close(),
@@ -116,12 +119,21 @@ export function runActivity<N extends ActivityName>(
   name: N,
   ...args: ArgsOf<N>
 ): Promise<ResultOf<N>> {
+  return runActivityAttempt(activities, name, 1, ...args);
+}
+
+export function runActivityAttempt<N extends ActivityName>(
+  activities: OnboardingActivities,
+  name: N,
+  attempt: number,
+  ...args: ArgsOf<N>
+): Promise<ResultOf<N>> {
   const table = activities as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
   const activity = (...a: unknown[]) => table[name]!(...a) as Promise<ResultOf<N>>;
-  return new MockActivityEnvironment({ activityType: name }, { logger: quietSdkLogger }).run(
-    activity,
-    ...args,
-  );
+  return new MockActivityEnvironment(
+    { activityType: name, attempt },
+    { logger: quietSdkLogger },
+  ).run(activity, ...args);
 }
 
 /** The ApplicationFailure an activity call ended with; fails the test if it succeeded. */

@@ -104,6 +104,45 @@ describe('submitKyc and checkKyc', () => {
     expect((await adminUser(bed.t, ingoUserId)).kyc_status).toBe('verified');
   });
 
+  it('a retried submission whose first answer was lost finds the review and starts no second one', async () => {
+    const ingoUserId = await newUser();
+    await bed.t.admin('PUT', '/faults', { lostResponseRate: 1, paths: [SEND] });
+    const lost = await failureOf(submit(ingoUserId, SSN_OPERATOR));
+    expect(lost.type).toBe('IngoNetworkError');
+    await bed.t.admin('PUT', '/faults', NO_FAULTS);
+    const before = await bed.t.stats();
+
+    const retry = await bed.retry('submitKyc', {
+      ingoUserId,
+      ssn: SSN_OPERATOR,
+      dateOfBirth: DOB,
+      statusBefore: 'not_started',
+    });
+
+    expect(retry).toEqual({ kycStatus: 'in_review' });
+    const after = await bed.t.stats();
+    expect(after.calls[SEND] ?? 0).toBe(before.calls[SEND] ?? 0);
+    expect(after.calls[CHECK]).toBe((before.calls[CHECK] ?? 0) + 1);
+  });
+
+  it('a retried resubmission that finds the status unchanged submits the corrected data', async () => {
+    const ingoUserId = await newUser();
+    await submit(ingoUserId, SSN_FAILED);
+    await checkUntil(ingoUserId, 'failed');
+    const before = await bed.t.stats();
+
+    const retry = await bed.retry('submitKyc', {
+      ingoUserId,
+      ssn: SSN_VERIFIED,
+      dateOfBirth: DOB,
+      statusBefore: 'failed',
+    });
+
+    expect(retry).toEqual({ kycStatus: 'in_review' });
+    const after = await bed.t.stats();
+    expect(after.calls[SEND]).toBe((before.calls[SEND] ?? 0) + 1);
+  });
+
   it('submitting again once verified does not start a new review', async () => {
     const ingoUserId = await newUser();
     await submit(ingoUserId, SSN_OPERATOR);
