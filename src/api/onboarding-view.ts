@@ -179,6 +179,7 @@ export function fullView(execution: Execution, state: OnboardingStatusView): Onb
     ...(running && state.resubmitBy ? { resubmitBy: state.resubmitBy } : {}),
     attempts: state.attempts,
     kycSubmissions: state.kycSubmissions,
+    ...(state.lastKycReview ? { lastKycReview: state.lastKycReview } : {}),
     ...times(execution),
     detail: 'full',
   };

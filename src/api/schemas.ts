@@ -123,6 +123,15 @@ export const payoutTokens = z.object({
     .optional(),
 });
 
+/** The last finished KYC review's account of itself: how its decision was learned. */
+export const kycReviewSummary = z.object({
+  /** `webhook`, `poll`, or `submission` (Ingo answered the submission with a decision). */
+  decidedBy: z.enum(['webhook', 'poll', 'submission']).optional(),
+  polls: z.number().int(),
+  signals: z.number().int(),
+  duplicateSignals: z.number().int(),
+});
+
 /**
  * `GET /v1/onboardings/:signupId`. `detail` is `full` when the workflow answered its status
  * query, `summary` when it could not (no worker): then only what Temporal keeps without a worker
@@ -144,6 +153,8 @@ export const onboardingView = z.object({
   resubmitBy: timestamp.optional(),
   attempts: z.partialRecord(onboardingStep, z.number().int()).nullable(),
   kycSubmissions: z.number().int().nullable(),
+  /** Once a KYC review has finished (full detail only). */
+  lastKycReview: kycReviewSummary.optional(),
   startedAt: timestamp,
   closedAt: timestamp.optional(),
   detail: z.enum(['full', 'summary']),
