@@ -117,10 +117,14 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
 
   /**
-   * Worker tuning (docs/BENCHMARKS.md says how these were chosen); unset: the SDK's defaults.
-   * Cached workflows bound the worker's memory; the others its concurrency and pollers.
+   * Worker tuning (docs/BENCHMARKS.md says how these were measured); unset: the SDK's defaults,
+   * except the cache. Each cached onboarding or KYC review holds about 1.5 MB (the workflow
+   * bundle's modules, zod schemas included, exist once per workflow), and the SDK's default,
+   * derived from the heap limit (2,310 on a 4 GB heap), grew a worker with parked onboardings
+   * towards that limit. 500 bounds it near 1 GB and still holds ~250 onboardings in flight with
+   * their reviews; a smaller cache saves memory but replays every workflow evicted meanwhile.
    */
-  TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
   TEMPORAL_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   TEMPORAL_WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
   TEMPORAL_WORKER_WORKFLOW_TASK_POLLERS: z.coerce.number().int().min(2).optional(),

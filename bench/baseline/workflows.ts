@@ -1,0 +1,133 @@
+import {
+  condition,
+  executeChild,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { KycStatus } from '../../src/ingo/schemas/fields';
+import {
+  ingoActivityOptions,
+  singleAttemptActivityOptions,
+} from '../../src/workflows/activity-options';
+import {
+  kycResultSignal,
+  kycStatusChangedSignal,
+  routableAccountIssuedSignal,
+} from '../../src/workflows/messages';
+import type { Timing } from '../../src/workflows/onboarding-input';
+import {
+  IngoUserIdKey,
+  KycStatusKey,
+  OnboardingStatusKey,
+  OnboardingStepKey,
+} from '../../src/workflows/search-attributes';
+import type { BaselineActivities } from './activities';
+
+/**
+ * The engine's ceiling (benchmark scenario 2): a workflow pair with the event structure of a
+ * happy-path onboarding and its KYC review, as read from a real one's history (docs/BENCHMARKS.md
+ * lists the counts), whose activities do nothing. Same activity names and options, same child
+ * workflow, same signals each way (the `kycResult` wake-up from outside, two `kycStatusChanged`
+ * from the review to the onboarding, the `routableAccountIssued` announcement from outside), the
+ * same search-attribute upserts at the same points, and
+ * the same await structure, so the same workflow tasks. What it leaves out is everything that is
+ * ours: input validation, the status model, current details, the API, Ingo's HTTP calls, HMAC,
+ * payload encryption, logging.
+ */
+
+export interface BaselineInput {
+  onboardingId: string;
+  timing: Timing;
+}
+
+export interface BaselineResult {
+  ingoUserId: string;
+  kycStatus: KycStatus;
+  routableBankAccountId: string;
+}
+
+export async function baselineOnboarding({
+  onboardingId,
+  timing,
+}: BaselineInput): Promise<BaselineResult> {
+  const { ensureIngoUser } = proxyActivities<BaselineActivities>(ingoActivityOptions(timing));
+  const { issueRoutableAccount } = proxyActivities<BaselineActivities>(
+    singleAttemptActivityOptions(timing),
+  );
+  const state: { status: string; step: string; kycStatus: KycStatus; ingoUserId?: string } = {
+    status: 'in_progress',
+    step: 'create_user',
+    kycStatus: 'not_started',
+  };
+  const publish = () =>
+    upsertSearchAttributes([
+      { key: OnboardingStatusKey, value: state.status },
+      { key: OnboardingStepKey, value: state.step },
+      { key: KycStatusKey, value: state.kycStatus },
+      ...(state.ingoUserId ? [{ key: IngoUserIdKey, value: state.ingoUserId }] : []),
+    ]);
+  setHandler(kycStatusChangedSignal, (changed) => {
+    state.kycStatus = changed;
+    publish();
+  });
+  // Ingo's announcement of the account the issue call created: nothing to adopt on this path.
+  setHandler(routableAccountIssuedSignal, () => undefined);
+
+  publish();
+  const { ingoUserId } = await ensureIngoUser({ onboardingId });
+  state.ingoUserId = ingoUserId;
+  state.step = 'kyc';
+  publish();
+  const review = await executeChild(baselineKycReview, {
+    workflowId: `kyc-${ingoUserId}`,
+    args: [{ ingoUserId, timing }],
+  });
+  state.kycStatus = review.kycStatus;
+  state.step = 'issue_account';
+  publish();
+  const account = await issueRoutableAccount({ ingoUserId });
+  state.step = 'done';
+  state.status = 'completed';
+  publish();
+  return {
+    ingoUserId,
+    kycStatus: state.kycStatus,
+    routableBankAccountId: account.routableBankAccountId,
+  };
+}
+
+export async function baselineKycReview({
+  ingoUserId,
+  timing,
+}: {
+  ingoUserId: string;
+  timing: Timing;
+}): Promise<{ kycStatus: KycStatus }> {
+  const { submitKyc, checkKyc } = proxyActivities<BaselineActivities>(ingoActivityOptions(timing));
+  let signalled = 0;
+  let kycStatus: KycStatus = 'not_started';
+  setHandler(kycResultSignal, () => {
+    signalled += 1;
+  });
+  const { parent } = workflowInfo();
+  const record = async (status: KycStatus) => {
+    if (status !== kycStatus && parent) {
+      await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(
+        kycStatusChangedSignal,
+        status,
+      );
+    }
+    kycStatus = status;
+    upsertSearchAttributes([{ key: KycStatusKey, value: status }]);
+  };
+
+  upsertSearchAttributes([{ key: IngoUserIdKey, value: ingoUserId }]);
+  await record((await submitKyc({ ingoUserId })).kycStatus);
+  // As the review waits: for the webhook's signal, or until the grace period ends.
+  await condition(() => signalled > 0, timing.kycGracePeriod);
+  await record((await checkKyc({ ingoUserId })).kycStatus);
+  return { kycStatus };
+}

@@ -1,0 +1,287 @@
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { OnboardingApiClient } from '../../src/api/client';
+import { startBenchStack } from '../lib/bench-stack';
+import { roundRobin, unknownUsers, WEBHOOK_PATH, type DeliverySigner } from '../lib/deliveries';
+import { formatNumber, markdownTable, summaryLine } from '../lib/format';
+import { pacedRequests, type PacedRun } from '../lib/paced-http';
+import { saturate, type SaturationRun } from '../lib/saturation';
+import { formatRuns, spreadOf } from '../lib/stats';
+import { onboardingRequest, signupIdFor } from '../lib/targets';
+import { type Scenario, type ScenarioOptions, type ScenarioResult } from '../scenario';
+import { startSignatureOnlyServer } from '../webhook/child-server';
+
+/**
+ * Scenario 3: the webhook receiver. Signed `user.kyc.success` deliveries at a fixed rate, each
+ * signalling one of a set of open KYC reviews (onboardings whose SSN ends 2222 stay in review, so
+ * every delivery wakes a real review, which confirms with Ingo and waits again); beside it the
+ * same checks without the signal (signature-only server), and deliveries for users without a
+ * review. Then each receiver's ceiling: as many deliveries as a fixed number of connections can
+ * push (autocannon).
+ */
+
+interface WebhookPlan {
+  rate: number;
+  durationMs: number;
+  warmupMs: number;
+  /** Between runs. */
+  pauseMs: number;
+  runs: number;
+  openReviews: number;
+  /** Whether the "no review" variant and the saturation runs are measured too. */
+  extended: boolean;
+  saturationSeconds: number;
+  saturationConnections: number;
+}
+
+const FULL: WebhookPlan = {
+  rate: 200,
+  durationMs: 10_000,
+  warmupMs: 2_000,
+  pauseMs: 1_000,
+  runs: 3,
+  openReviews: 50,
+  extended: true,
+  saturationSeconds: 8,
+  saturationConnections: 20,
+};
+const QUICK: WebhookPlan = {
+  rate: 200,
+  durationMs: 3_000,
+  warmupMs: 1_000,
+  pauseMs: 500,
+  runs: 3,
+  openReviews: 10,
+  extended: false,
+  saturationSeconds: 0,
+  saturationConnections: 0,
+};
+
+type VariantName = 'signalled' | 'signature_only' | 'no_review';
+
+const VARIANT_TEXT: Record<VariantName, string> = {
+  signalled: 'receiver, signalling an open KYC review',
+  signature_only: 'signature check and parsing only, no signal',
+  no_review: 'receiver, no review for the user (`workflow_not_found`)',
+};
+
+/** Starts onboardings whose KYC stays in review and returns their Ingo user ids once it is. */
+async function openReviews(
+  api: OnboardingApiClient,
+  count: number,
+  progress: (message: string) => void,
+): Promise<string[]> {
+  const signupIds = Array.from({ length: count }, (_, i) => signupIdFor('review', i));
+  for (let i = 0; i < signupIds.length; i += 20) {
+    await Promise.all(
+      signupIds.slice(i, i + 20).map((id) => api.start(onboardingRequest(id, '2222'))),
+    );
+  }
+  const users = new Map<string, string>();
+  const deadline = Date.now() + 120_000;
+  while (users.size < count) {
+    if (Date.now() > deadline) throw new Error(`only ${users.size} of ${count} reviews opened`);
+    const waiting = signupIds.filter((id) => !users.has(id));
+    for (let i = 0; i < waiting.length; i += 20) {
+      await Promise.all(
+        waiting.slice(i, i + 20).map(async (id) => {
+          const view = await api.get(id);
+          if (view.kycStatus === 'in_review' && view.ingoUserId) users.set(id, view.ingoUserId);
+        }),
+      );
+    }
+    if (users.size < count) await sleep(500);
+  }
+  progress(`${count} KYC reviews open (in review until decided)`);
+  return [...users.values()];
+}
+
+function describeNon2xx(run: PacedRun): number {
+  return Object.values(run.non2xx).reduce((total, n) => total + n, 0) + run.failures;
+}
+
+async function measure(options: ScenarioOptions, plan: WebhookPlan): Promise<ScenarioResult> {
+  const { progress, workDir } = options;
+  progress('starting the stack (dist/) and the signature-only receiver');
+  const stack = await startBenchStack({ name: 'webhooks', workDir });
+  try {
+    const signatureOnly = await startSignatureOnlyServer({
+      env: stack.env,
+      logFile: path.join(workDir, 'webhooks-signature-only.log'),
+    });
+    try {
+      const { ingo } = stack.scripted.plan.config;
+      const signer: DeliverySigner = {
+        username: ingo.banking.username,
+        secret: ingo.webhookSecret,
+      };
+      const reviewUsers = await openReviews(stack.api, plan.openReviews, progress);
+      const variants: Record<VariantName, { url: string; build: ReturnType<typeof roundRobin> }> = {
+        signalled: { url: stack.scripted.apiUrl, build: roundRobin(reviewUsers, signer) },
+        signature_only: { url: signatureOnly.url, build: roundRobin(reviewUsers, signer) },
+        no_review: { url: stack.scripted.apiUrl, build: roundRobin(unknownUsers(1000), signer) },
+      };
+      const names: VariantName[] = plan.extended
+        ? ['signalled', 'signature_only', 'no_review']
+        : ['signalled', 'signature_only'];
+
+      // Warm-up (JIT, connections, the reviews' first wake-ups), not recorded.
+      for (const name of names) {
+        await pacedRequests({
+          baseUrl: variants[name].url,
+          rate: plan.rate,
+          durationMs: plan.warmupMs,
+          build: variants[name].build,
+        });
+      }
+      const paced: Record<VariantName, PacedRun[]> = {
+        signalled: [],
+        signature_only: [],
+        no_review: [],
+      };
+      for (let run = 0; run < plan.runs; run += 1) {
+        // Rotated, so no variant always runs right after another's backlog.
+        const order = names.map((_, i) => names[(i + run) % names.length]!);
+        for (const name of order) {
+          // The previous variant's answers are all in; a moment for its after-effects too.
+          await sleep(plan.pauseMs);
+          const result = await pacedRequests({
+            baseUrl: variants[name].url,
+            rate: plan.rate,
+            durationMs: plan.durationMs,
+            build: variants[name].build,
+          });
+          paced[name].push(result);
+          progress(
+            `${name} at ${plan.rate}/s: ${result.acksPerSecond.toFixed(1)} acks/s, p50 ` +
+              `${result.latency.p50.toFixed(1)} ms, p99 ${result.latency.p99.toFixed(1)} ms, ` +
+              `non-2xx ${describeNon2xx(result)}, sent late ${result.late}`,
+          );
+        }
+      }
+
+      const saturation: Partial<Record<VariantName, SaturationRun[]>> = {};
+      if (plan.saturationSeconds > 0) {
+        for (let run = 0; run < plan.runs; run += 1) {
+          for (const name of ['signalled', 'signature_only'] as const) {
+            await sleep(1_000);
+            const result = await saturate({
+              url: `${variants[name].url}${WEBHOOK_PATH}`,
+              connections: plan.saturationConnections,
+              durationSeconds: plan.saturationSeconds,
+              build: variants[name].build,
+            });
+            (saturation[name] ??= []).push(result);
+            progress(
+              `${name} ceiling (${plan.saturationConnections} connections): ` +
+                `${result.acksPerSecond.toFixed(0)} acks/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}`,
+            );
+          }
+        }
+      }
+      return report(plan, names, paced, saturation, stack.env.LOG_LEVEL ?? 'info');
+    } finally {
+      await signatureOnly.stop();
+    }
+  } finally {
+    progress('stopping the stack');
+    await stack.stop();
+  }
+}
+
+function report(
+  plan: WebhookPlan,
+  names: VariantName[],
+  paced: Record<VariantName, PacedRun[]>,
+  saturation: Partial<Record<VariantName, SaturationRun[]>>,
+  logLevel: string,
+): ScenarioResult {
+  const p = (runs: PacedRun[], figure: (run: PacedRun) => number, digits = 1) =>
+    formatRuns(runs, figure, digits);
+  const rows = names.map((name) => {
+    const runs = paced[name];
+    return [
+      VARIANT_TEXT[name],
+      p(runs, (r) => r.acksPerSecond),
+      p(runs, (r) => r.latency.p50),
+      p(runs, (r) => r.latency.p99),
+      p(runs, (r) => r.latency.max, 0),
+      String(runs.reduce((total, run) => total + describeNon2xx(run), 0)),
+    ];
+  });
+  const median = (name: VariantName, figure: (run: PacedRun) => number) =>
+    spreadOf(paced[name], figure).median;
+  const p99 = median('signalled', (r) => r.latency.p99);
+  const signatureP50 = median('signature_only', (r) => r.latency.p50);
+  const signalCostP50 = median('signalled', (r) => r.latency.p50) - signatureP50;
+  const figures: Record<string, number> = {
+    webhook_rate: plan.rate,
+    webhook_acks_per_s: median('signalled', (r) => r.acksPerSecond),
+    webhook_p50_ms: median('signalled', (r) => r.latency.p50),
+    webhook_p99_ms: p99,
+    signature_only_p50_ms: signatureP50,
+    signature_only_p99_ms: median('signature_only', (r) => r.latency.p99),
+    signal_cost_p50_ms: signalCostP50,
+  };
+  const lines = [
+    `Signed \`user.kyc.success\` deliveries at a fixed ${plan.rate}/s for ${plan.durationMs / 1000} s per run, ` +
+      `${plan.runs} runs per variant (median (min–max) over runs), each delivery a fresh event id ` +
+      `signed at send time, in turn for ${plan.openReviews} open KYC reviews (SSN ending 2222: the review ` +
+      'wakes, confirms with the sandbox, and waits again; the worker runs). Latency is from the ' +
+      "delivery's scheduled send time to the end of the answer (open loop: a stall delays no later " +
+      `delivery). LOG_LEVEL=${logLevel}. The signature-only server is the receiver's own ` +
+      '`signatureCheck` and `readDelivery` behind the same request logging, answering without the signal.',
+    '',
+    markdownTable(['variant', 'acks/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx'], rows),
+    '',
+    `What the signal costs: ${formatNumber(signalCostP50, 1)} ms at the median (signalled p50 minus ` +
+      `signature-only p50). Target: p99 under 50 ms at 200/s — ${p99 < 50 ? 'met' : 'missed'} ` +
+      `(${formatNumber(p99, 1)} ms).`,
+  ];
+  const saturationRows = (['signalled', 'signature_only'] as const).flatMap((name) => {
+    const runs = saturation[name];
+    if (!runs) return [];
+    return [
+      [
+        VARIANT_TEXT[name],
+        formatRuns(runs, (r) => r.acksPerSecond, 0),
+        formatRuns(runs, (r) => r.p50, 0),
+        formatRuns(runs, (r) => r.p99, 0),
+        String(runs.reduce((total, run) => total + run.non2xx + run.errors, 0)),
+      ],
+    ];
+  });
+  if (saturationRows.length > 0) {
+    const ceiling = spreadOf(saturation.signalled ?? [], (r) => r.acksPerSecond).median;
+    figures.webhook_ceiling_per_s = ceiling;
+    lines.push(
+      '',
+      `Ceiling: autocannon, ${plan.saturationConnections} connections, closed loop, ` +
+        `${plan.saturationSeconds} s per run (autocannon's latency, whole milliseconds):`,
+      '',
+      markdownTable(['variant', 'acks/s', 'p50 ms', 'p99 ms', 'non-2xx'], saturationRows),
+    );
+  }
+  return {
+    summary: summaryLine([
+      ['webhook_rate', plan.rate],
+      ['webhook_acks_per_s', figures.webhook_acks_per_s!],
+      ['webhook_p50_ms', figures.webhook_p50_ms!],
+      ['webhook_p99_ms', p99],
+      ['signature_only_p99_ms', figures.signature_only_p99_ms!],
+      ['signal_cost_p50_ms', signalCostP50],
+      ...(figures.webhook_ceiling_per_s === undefined
+        ? []
+        : [['webhook_ceiling_per_s', figures.webhook_ceiling_per_s] as const]),
+    ]),
+    markdown: lines.join('\n'),
+    figures,
+  };
+}
+
+export const webhooksScenario: Scenario = {
+  id: 'webhooks',
+  title: 'Webhook receiver',
+  inQuick: true,
+  run: (options) => measure(options, options.quick ? QUICK : FULL),
+};
