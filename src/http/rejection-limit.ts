@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { rateLimit, type Options } from 'express-rate-limit';
+import { ipKeyGenerator, MemoryStore, rateLimit, type Options } from 'express-rate-limit';
 import { HttpError } from './errors';
 
 const tooManyRejected: Options['handler'] = (_req, _res, next, options) => {
@@ -41,17 +41,36 @@ export function rejectionGate(perMinute: number): RefusalGate {
 /**
  * Against guessing a bearer token: once a client address has made `perMinute` requests that were
  * refused as unauthorized, everything it sends is refused (429) until the minute is over, the
- * right token included; otherwise a guesser would still learn which guess was right. Requests
- * that are answered otherwise never count.
+ * right token included; otherwise a guesser would still learn which guess was right. Only answered
+ * 401s count: a request in flight is nobody's guess yet (counting it, as a rate limiter's
+ * skip-successful mode does until the answer, throttled a caller with many requests in flight).
  */
 export function unauthorizedLimit(perMinute: number): RequestHandler {
-  return rateLimit({
-    windowMs: 60_000,
-    limit: perMinute,
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: tooManyRejected,
-  });
+  const windowMs = 60_000;
+  const store = new MemoryStore();
+  store.init({ windowMs } as Options);
+  return (req, res, next) => {
+    const key = ipKeyGenerator(req.ip ?? '');
+    store.get(key).then((refused) => {
+      if (refused && refused.totalHits >= perMinute) {
+        const seconds = Math.max(1, Math.ceil((refused.resetTime!.getTime() - Date.now()) / 1000));
+        next(
+          new HttpError(
+            429,
+            'too_many_rejected_requests',
+            'too many rejected requests',
+            undefined,
+            {
+              'Retry-After': String(seconds),
+            },
+          ),
+        );
+        return;
+      }
+      res.once('finish', () => {
+        if (res.statusCode === 401) void store.increment(key);
+      });
+      next();
+    }, next);
+  };
 }

@@ -41,6 +41,13 @@ export function devServerArgs(settings: Config): string[] {
     'json',
     '--db-filename',
     devServerDatabase(settings),
+    // SQLite's defaults (rollback journal, a sync per commit) made the dev server the bottleneck:
+    // ~0.5 onboardings/s at 4/s offered, against ~3/s with these (docs/BENCHMARKS.md). A killed
+    // process loses nothing in WAL mode; only a power cut may lose the last commits.
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
     '--ui-codec-endpoint',
     uiCodecEndpoint(settings.codec),
     ...SEARCH_ATTRIBUTES.flatMap((key) => [
