@@ -118,13 +118,13 @@ const envSchema = z.object({
 
   /**
    * Worker tuning (docs/BENCHMARKS.md says how these were measured); unset: the SDK's defaults,
-   * except the cache. Each cached onboarding or KYC review holds about 1.5 MB (the workflow
-   * bundle's modules, zod schemas included, exist once per workflow), and the SDK's default,
-   * derived from the heap limit (2,310 on a 4 GB heap), grew a worker with parked onboardings
-   * towards that limit. 500 bounds it near 1 GB and still holds ~250 onboardings in flight with
-   * their reviews; a smaller cache saves memory but replays every workflow evicted meanwhile.
+   * except the cache. A cached onboarding or KYC review holds megabytes (the workflow bundle's
+   * modules, zod schemas included, exist once per workflow): with 500 parked onboardings a cache of
+   * 500 grew the worker to 2.3 GB, and the SDK's default (2,310 on a 4 GB heap) towards that
+   * limit. 50 kept it near 0.5 GB with 300 parked, at the cost of replaying a workflow whose task
+   * finds it evicted (CPU, and throughput when many more than 50 are in flight: raise it then).
    */
-  TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(50),
   TEMPORAL_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   TEMPORAL_WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
   TEMPORAL_WORKER_WORKFLOW_TASK_POLLERS: z.coerce.number().int().min(2).optional(),
