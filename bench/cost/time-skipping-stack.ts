@@ -11,7 +11,7 @@ import { createApp } from '../../src/api/app';
 import { encryptedDataConverter } from '../../src/codec/data-converter';
 import { createKeyring } from '../../src/codec/keyring';
 import { config, type Config } from '../../src/config';
-import type { FaultSettings } from '../../src/sandbox/faults';
+import { NO_FAULTS } from '../../src/sandbox/faults';
 import { createSandbox } from '../../src/sandbox/sandbox';
 import { temporalTestServerPath } from '../../src/temporal/binaries';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
@@ -35,17 +35,6 @@ export interface TimeSkippingStack {
   admin<T = unknown>(method: string, adminPath: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
 }
-
-const NO_FAULTS: FaultSettings = {
-  errorRate: 0,
-  rateLimitRate: 0,
-  lostResponseRate: 0,
-  latencyMs: 0,
-  dropWebhookRate: 0,
-  duplicateWebhookRate: 0,
-  reorderWebhooks: false,
-  paths: null,
-};
 
 const ROOT = path.resolve(__dirname, '../..');
 

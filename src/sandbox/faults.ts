@@ -24,6 +24,18 @@ const faultSettings = z.strictObject({
 });
 export type FaultSettings = z.output<typeof faultSettings>;
 
+/** Every fault off: the sandbox as a well-behaved Ingo. */
+export const NO_FAULTS: FaultSettings = {
+  errorRate: 0,
+  rateLimitRate: 0,
+  lostResponseRate: 0,
+  latencyMs: 0,
+  dropWebhookRate: 0,
+  duplicateWebhookRate: 0,
+  reorderWebhooks: false,
+  paths: null,
+};
+
 /** `PUT /_sandbox/faults`: the fields given replace the current ones, the others stay. */
 export const faultsUpdate = faultSettings.partial();
 export type FaultsUpdate = z.output<typeof faultsUpdate>;

@@ -4,7 +4,9 @@ import pino from 'pino';
 import { expect } from 'vitest';
 import { signRequest, verifyRequest, type VerifyResult } from '../../src/ingo/signing';
 import type { WebhookDelivery } from '../../src/ingo/schemas/webhook';
-import type { FaultSettings } from '../../src/sandbox/faults';
+import { NO_FAULTS } from '../../src/sandbox/faults';
+
+export { NO_FAULTS };
 import type { SandboxOverrides } from '../../src/sandbox/options';
 import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox';
 import type { WebhookStats } from '../../src/sandbox/webhooks';
@@ -21,17 +23,6 @@ export const anyNumber: unknown = expect.any(Number);
 export const matching = (pattern: RegExp): unknown => expect.stringMatching(pattern);
 export const containing = (items: unknown[]): unknown => expect.arrayContaining(items);
 export const like = (object: Record<string, unknown>): unknown => expect.objectContaining(object);
-
-export const NO_FAULTS: FaultSettings = {
-  errorRate: 0,
-  rateLimitRate: 0,
-  lostResponseRate: 0,
-  latencyMs: 0,
-  dropWebhookRate: 0,
-  duplicateWebhookRate: 0,
-  reorderWebhooks: false,
-  paths: null,
-};
 
 export interface Reply<T> {
   status: number;
