@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 
 export interface FieldIssue {
@@ -27,4 +28,22 @@ export function fieldIssues(error: z.ZodError): FieldIssue[] {
 /** Issues as one line for messages: `applicant.ssn must be 9 digits; …`. */
 export function describeIssues(issues: FieldIssue[]): string {
   return issues.map((issue) => `${issue.field} ${issue.message}`).join('; ');
+}
+
+/**
+ * A validation failure for Temporal (a workflow's or an activity's), naming each bad field, never
+ * its value: non-retryable, the issues in its details.
+ */
+export function validationFailure(
+  type: string,
+  what: string,
+  error: z.ZodError,
+): ApplicationFailure {
+  const issues = fieldIssues(error);
+  return ApplicationFailure.create({
+    type,
+    message: `invalid ${what}: ${describeIssues(issues)}`,
+    details: [issues],
+    nonRetryable: true,
+  });
 }

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { KycStatus } from '../../src/ingo/schemas/fields';
+import type { KycStatus } from '../../src/ingo/kyc-status';
 
 /**
  * The baseline's activities (benchmark scenario 2): the names and shapes of the onboarding's, doing

@@ -4,10 +4,9 @@ import {
   getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { KycStatus } from '../../src/ingo/schemas/fields';
+import type { KycStatus } from '../../src/ingo/kyc-status';
 import {
   ingoActivityOptions,
   singleAttemptActivityOptions,
@@ -18,6 +17,7 @@ import {
   routableAccountIssuedSignal,
 } from '../../src/workflows/messages';
 import type { Timing } from '../../src/workflows/onboarding-input';
+import { searchAttributePublisher } from '../../src/workflows/publish-search-attributes';
 import {
   IngoUserIdKey,
   KycStatusKey,
@@ -53,6 +53,7 @@ export async function baselineOnboarding({
   onboardingId,
   timing,
 }: BaselineInput): Promise<BaselineResult> {
+  const publishSearchAttributes = searchAttributePublisher();
   const { ensureIngoUser } = proxyActivities<BaselineActivities>(ingoActivityOptions(timing));
   const { issueRoutableAccount } = proxyActivities<BaselineActivities>(
     singleAttemptActivityOptions(timing),
@@ -63,7 +64,7 @@ export async function baselineOnboarding({
     kycStatus: 'not_started',
   };
   const publish = () =>
-    upsertSearchAttributes([
+    publishSearchAttributes([
       { key: OnboardingStatusKey, value: state.status },
       { key: OnboardingStepKey, value: state.step },
       { key: KycStatusKey, value: state.kycStatus },
@@ -106,6 +107,7 @@ export async function baselineKycReview({
   ingoUserId: string;
   timing: Timing;
 }): Promise<{ kycStatus: KycStatus }> {
+  const publishSearchAttributes = searchAttributePublisher();
   const { submitKyc, checkKyc } = proxyActivities<BaselineActivities>(ingoActivityOptions(timing));
   let signalled = 0;
   let kycStatus: KycStatus = 'not_started';
@@ -121,10 +123,10 @@ export async function baselineKycReview({
       );
     }
     kycStatus = status;
-    upsertSearchAttributes([{ key: KycStatusKey, value: status }]);
+    publishSearchAttributes([{ key: KycStatusKey, value: status }]);
   };
 
-  upsertSearchAttributes([{ key: IngoUserIdKey, value: ingoUserId }]);
+  publishSearchAttributes([{ key: IngoUserIdKey, value: ingoUserId }]);
   await record((await submitKyc({ ingoUserId })).kycStatus);
   // As the review waits: for the webhook's signal, or until the grace period ends.
   await condition(() => signalled > 0, timing.kycGracePeriod);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { StartOnboardingBody } from '../../src/api/schemas';
-import type { KycWebhookEvent, RoutableAccountAnnouncement } from '../../src/ingo/schemas/webhook';
+import type { RoutableAccountAnnouncement } from '../../src/ingo/account-announcement';
+import type { KycWebhookEvent } from '../../src/ingo/schemas/webhook';
 import { onboardingWorkflowId } from '../../src/workflows/ids';
 import type { OnboardingResult } from '../../src/workflows/messages';
 import { timingSchema } from '../../src/workflows/onboarding-input';

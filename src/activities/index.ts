@@ -2,6 +2,7 @@ import { accountActivities } from './accounts';
 import type { ActivityDependencies } from './dependencies';
 import { ingoUserActivities } from './ingo-user';
 import { kycActivities } from './kyc';
+import { onboardingInputActivities } from './onboarding-input';
 import { payoutActivities } from './payouts';
 
 export type { ActivityDependencies } from './dependencies';
@@ -9,6 +10,7 @@ export type { ActivityDependencies } from './dependencies';
 /** Every activity of the onboarding workflows, bound to its dependencies. */
 export function createActivities(dependencies: ActivityDependencies) {
   return {
+    ...onboardingInputActivities(),
     ...ingoUserActivities(dependencies),
     ...kycActivities(dependencies),
     ...accountActivities(dependencies),

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { IngoUser } from '../ingo/schemas/banking';
-import type { KycStatus } from '../ingo/schemas/fields';
+import type { KycStatus } from '../ingo/kyc-status';
 import { INGO_USER_CONFLICT } from '../workflows/failure-types';
 import { ONBOARDING_TAG } from '../workflows/ids';
 import type { Applicant } from '../workflows/onboarding-input';

@@ -1,5 +1,5 @@
 import { IngoInvalidStateError } from '../ingo';
-import type { KycStatus } from '../ingo/schemas/fields';
+import type { KycStatus } from '../ingo/kyc-status';
 import type { KycData } from '../workflows/onboarding-input';
 import { activityScope, type ActivityDependencies } from './dependencies';
 import { ingoCall } from './failure';

@@ -1,5 +1,5 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { KYC_STATUSES, type KycStatus } from '../ingo/schemas/fields';
+import { KYC_STATUSES, type KycStatus } from '../ingo/kyc-status';
 import {
   ONBOARDING_STATUSES,
   ONBOARDING_STEPS,

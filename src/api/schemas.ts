@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KYC_STATUSES } from '../ingo/schemas/fields';
+import { KYC_STATUSES } from '../ingo/kyc-status';
 import { ONBOARDING_STEPS } from '../workflows/messages';
 import {
   applicant,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { KycStatus } from '../ingo/schemas/fields';
+import type { KycStatus } from '../ingo/kyc-status';
 import { RequestError } from './request-error';
 import type { SandboxState, SandboxUser } from './state';
 import type { Timers } from './timers';

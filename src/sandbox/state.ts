@@ -1,4 +1,4 @@
-import type { KycStatus } from '../ingo/schemas/fields';
+import type { KycStatus } from '../ingo/kyc-status';
 import { RequestError } from './request-error';
 
 /**

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { ACCOUNT_ISSUED_EVENT_TYPE, type WebhookDelivery } from '../ingo/schemas/webhook';
+import { ACCOUNT_ISSUED_EVENT_TYPE } from '../ingo/webhook-event-types';
+import { type WebhookDelivery } from '../ingo/schemas/webhook';
 import type { RoutableAccount } from './state';
 
 /** Banking webhook events as Ingo documents them (INGO-API.md section 3). */

@@ -1,32 +1,37 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { QUERYABLE_INGO_ID, type RoutableAccountAnnouncement } from '../ingo/schemas/webhook';
+import type { RoutableAccountAnnouncement } from '../ingo/account-announcement';
+import { kycWorkflowId } from '../workflows/ids';
 import { routableAccountIssuedSignal } from '../workflows/messages';
-import { IngoUserIdKey } from '../workflows/search-attributes';
 import { withinDeadline } from './temporal-deadline';
 
 /** What became of an account announcement: in an onboarding's history, or none running to want it. */
 export type AccountSignalOutcome = 'signalled' | 'workflow_not_found';
 
-/**
- * The running onboardings of one Ingo user. The id goes into the query as a literal, so it must
- * be one that cannot end it (the schema has checked; this keeps any other caller honest).
- */
-function runningOnboardingsOf(ingoUserId: string): string {
-  if (!QUERYABLE_INGO_ID.test(ingoUserId)) {
-    throw new Error('refusing to query visibility for a malformed Ingo user id');
+/** The onboarding that ran the user's latest KYC review, if any did. */
+async function onboardingOfUser(
+  client: Client,
+  ingoUserId: string,
+): Promise<{ workflowId: string; runId?: string } | undefined> {
+  try {
+    const { parentExecution } = await client.workflow
+      .getHandle(kycWorkflowId(ingoUserId))
+      .describe();
+    if (!parentExecution?.workflowId) return undefined;
+    return { workflowId: parentExecution.workflowId, runId: parentExecution.runId ?? undefined };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
   }
-  return (
-    `WorkflowType = 'onboarding' AND ${IngoUserIdKey.name} = '${ingoUserId}' ` +
-    `AND ExecutionStatus = 'Running'`
-  );
 }
 
 /**
  * Sends `routableAccountIssued` to the running onboarding of the announced account's user and
  * resolves once Temporal has accepted it. The receiver knows only Ingo's user id, while the
- * onboarding runs under the signup's id: it is found through the `IngoUserId` search attribute,
- * which the onboarding sets right after creating the user. Look-up and signal share the one
- * `rpcTimeoutMs` deadline. None running (finished, cancelled, or never ours): nothing waits for it.
+ * onboarding runs under the signup's id. Ingo issues an account only to a verified user, and our
+ * users are verified by the review child `kyc-<userId>`, whose parent is the onboarding: two
+ * look-ups by id, whose cost does not grow with the number of executions as a visibility query's
+ * does. Look-up and signal share the one `rpcTimeoutMs` deadline. None running (finished,
+ * cancelled, or never ours): nothing waits for it.
  */
 export async function signalOnboardingOfUser(
   client: Client,
@@ -34,19 +39,17 @@ export async function signalOnboardingOfUser(
   rpcTimeoutMs: number,
 ): Promise<AccountSignalOutcome> {
   return withinDeadline(client, rpcTimeoutMs, async () => {
-    let signalled = false;
-    const executions = client.workflow.list({ query: runningOnboardingsOf(event.userId) });
-    for await (const { workflowId, runId } of executions) {
-      try {
-        await client.workflow
-          .getHandle(workflowId, runId)
-          .signal(routableAccountIssuedSignal, event);
-        signalled = true;
-      } catch (error) {
-        // It finished between the look-up and the signal: it no longer waits for an account.
-        if (!(error instanceof WorkflowNotFoundError)) throw error;
-      }
+    const onboarding = await onboardingOfUser(client, event.userId);
+    if (onboarding === undefined) return 'workflow_not_found';
+    try {
+      await client.workflow
+        .getHandle(onboarding.workflowId, onboarding.runId)
+        .signal(routableAccountIssuedSignal, event);
+      return 'signalled';
+    } catch (error) {
+      // It finished after the review: it no longer waits for an account.
+      if (error instanceof WorkflowNotFoundError) return 'workflow_not_found';
+      throw error;
     }
-    return signalled ? 'signalled' : 'workflow_not_found';
   });
 }

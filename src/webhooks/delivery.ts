@@ -1,13 +1,12 @@
 import type { Request } from 'express';
 import { HttpError } from '../http/errors';
+import { ACCOUNT_ISSUED_EVENT_TYPE, KYC_EVENT_TYPES } from '../ingo/webhook-event-types';
+import type { RoutableAccountAnnouncement } from '../ingo/account-announcement';
 import {
-  ACCOUNT_ISSUED_EVENT_TYPE,
   accountIssuedEvent,
-  KYC_EVENT_TYPES,
   kycWebhookEvent,
   webhookDelivery,
   type KycWebhookEvent,
-  type RoutableAccountAnnouncement,
 } from '../ingo/schemas/webhook';
 import { rawBody } from './signature-check';
 

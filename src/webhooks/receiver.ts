@@ -9,7 +9,7 @@ import {
 import type { Logger } from 'pino';
 import { HttpError, asHttpError } from '../http/errors';
 import { rejectionGate } from '../http/rejection-limit';
-import { ACCOUNT_ISSUED_EVENT_TYPE } from '../ingo/schemas/webhook';
+import { ACCOUNT_ISSUED_EVENT_TYPE } from '../ingo/webhook-event-types';
 import { signalOnboardingOfUser } from './account-signal';
 import { readDelivery, type Delivery } from './delivery';
 import { signalKycReview } from './kyc-signal';

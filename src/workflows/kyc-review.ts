@@ -2,14 +2,15 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
-  upsertSearchAttributes,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OnboardingActivities } from '../activities';
-import type { KycStatus } from '../ingo/schemas/fields';
+import type { KycStatus } from '../ingo/kyc-status';
 import type { KycWebhookEvent } from '../ingo/schemas/webhook';
 import { ingoActivityOptions } from './activity-options';
 import {
@@ -21,6 +22,7 @@ import {
   type KycReviewSummary,
 } from './messages';
 import type { KycData, Timing } from './onboarding-input';
+import { searchAttributePublisher } from './publish-search-attributes';
 import { IngoUserIdKey, KycStatusKey } from './search-attributes';
 
 export interface KycReviewInput {
@@ -47,6 +49,15 @@ export interface KycOutcome extends KycReviewSummary {
   seenEventIds: string[];
 }
 
+/**
+ * Webhooks wake the review at most this often: a burst of deliveries for one user (stale or
+ * contradicted claims, each with a new event id) costs one Ingo call per spacing, not one each.
+ * The first delivery after a quiet spell is confirmed at once.
+ */
+const WEBHOOK_CONFIRMATION_SPACING_MS = 2_000;
+/** Histories from before the spacing confirmed every delivery at once; they replay that way. */
+const SPACED_WEBHOOK_CONFIRMATIONS = 'spaced-webhook-confirmations';
+
 /** Bounds what travels to the next review; ids older than this are long past redelivery. */
 const MAX_REMEMBERED_EVENTS = 100;
 
@@ -59,6 +70,7 @@ const isFinal = (status: KycStatus) => status === 'verified' || status === 'fail
  */
 export async function kycReview(input: KycReviewInput): Promise<KycOutcome> {
   const { ingoUserId, timing } = input;
+  const publishSearchAttributes = searchAttributePublisher();
   const { submitKyc, checkKyc } = proxyActivities<OnboardingActivities>(
     ingoActivityOptions(timing),
   );
@@ -104,7 +116,7 @@ export async function kycReview(input: KycReviewInput): Promise<KycOutcome> {
       );
     }
     kycStatus = status;
-    upsertSearchAttributes([{ key: KycStatusKey, value: status }]);
+    publishSearchAttributes([{ key: KycStatusKey, value: status }]);
     setCurrentDetails(
       `**KYC review** of Ingo user \`${ingoUserId}\`: **${status}**. ${waiting}\n\n` +
         `Polls: ${polls}. Webhook signals: ${signals} (${duplicateSignals} duplicates). ` +
@@ -123,7 +135,7 @@ export async function kycReview(input: KycReviewInput): Promise<KycOutcome> {
     duplicateSignals,
   });
 
-  upsertSearchAttributes([{ key: IngoUserIdKey, value: ingoUserId }]);
+  publishSearchAttributes([{ key: IngoUserIdKey, value: ingoUserId }]);
   let status = input.submit ? 'not_started' : (await checkKyc({ ingoUserId })).kycStatus;
   let source: KycDecisionSource = 'poll';
   if (status === 'not_started') {
@@ -134,11 +146,17 @@ export async function kycReview(input: KycReviewInput): Promise<KycOutcome> {
   await record(status, 'Waiting for the webhook.');
   if (isFinal(status)) return outcome(source);
 
+  let lastWebhookConfirmationAt = -Infinity;
   let interval = timing.kycPollInterval;
   let nextPollAt = Date.now() + timing.kycGracePeriod;
   for (;;) {
     const wakeAt = Math.min(nextPollAt, deadline);
     const signalled = await condition(() => inbox.length > 0, Math.max(wakeAt - Date.now(), 1));
+    if (signalled && patched(SPACED_WEBHOOK_CONFIRMATIONS)) {
+      // Deliveries arriving meanwhile join the inbox and are confirmed by the one call after it.
+      const wait = lastWebhookConfirmationAt + WEBHOOK_CONFIRMATION_SPACING_MS - Date.now();
+      if (wait > 0) await sleep(wait);
+    }
     source = signalled ? 'webhook' : 'poll';
     for (const event of inbox.splice(0)) claims.set(event.kycStatus, event);
     if (!signalled) {
@@ -148,6 +166,7 @@ export async function kycReview(input: KycReviewInput): Promise<KycOutcome> {
     }
 
     const confirmed = (await checkKyc({ ingoUserId })).kycStatus;
+    if (signalled) lastWebhookConfirmationAt = Date.now();
     await record(
       confirmed,
       `Next poll at ${new Date(Math.min(nextPollAt, deadline)).toISOString()}.`,

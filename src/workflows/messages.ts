@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { KycStatus } from '../ingo/schemas/fields';
-import type { KycWebhookEvent, RoutableAccountAnnouncement } from '../ingo/schemas/webhook';
+import type { KycStatus } from '../ingo/kyc-status';
+import type { RoutableAccountAnnouncement } from '../ingo/account-announcement';
+import type { KycWebhookEvent } from '../ingo/schemas/webhook';
 import type { KycData } from './onboarding-input';
 
 /**

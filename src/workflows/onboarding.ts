@@ -8,20 +8,20 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   sleep,
   TemporalFailure,
   TimeoutFailure,
-  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OnboardingActivities } from '../activities';
 import { RETRYABLE_INGO_ERRORS } from '../ingo/errors';
-import { KYC_STATUSES } from '../ingo/schemas/fields';
-import { ACCOUNT_ISSUED_EVENT_TYPE, routableAccountAnnouncement } from '../ingo/schemas/webhook';
-import type { z } from 'zod';
-import { describeIssues, fieldIssues } from '../validation';
+import { KYC_STATUSES } from '../ingo/kyc-status';
+import { ACCOUNT_ISSUED_EVENT_TYPE } from '../ingo/webhook-event-types';
+import { announcementIssues } from '../ingo/account-announcement';
+import { validationFailure } from '../validation';
 import { ingoActivityOptions, singleAttemptActivityOptions } from './activity-options';
 import {
   INGO_OUTCOME_UNKNOWN,
@@ -32,6 +32,7 @@ import {
 } from './failure-types';
 import { bankAccountLinkKey, kycWorkflowId, onboardingWorkflowId, payoutUniqueId } from './ids';
 import { kycReview, type KycOutcome } from './kyc-review';
+import { onboardingInputSchemas } from './lazy-schemas';
 import {
   kycStatusChangedSignal,
   resubmitKycUpdate,
@@ -46,14 +47,8 @@ import {
   type RoutableAccountSummary,
   type StepError,
 } from './messages';
-import {
-  kycData,
-  onboardingInput,
-  type KycData,
-  type OnboardingInput,
-  type OnboardingRequest,
-  type Timing,
-} from './onboarding-input';
+import type { KycData, OnboardingInput, OnboardingRequest, Timing } from './onboarding-input';
+import { searchAttributePublisher } from './publish-search-attributes';
 import {
   IngoUserIdKey,
   KycStatusKey,
@@ -74,16 +69,10 @@ const ADOPT_ANNOUNCED_ACCOUNT = 'adopt-announced-account';
  * committed histories to catch a change that would break running onboardings.
  */
 export async function onboarding(request: OnboardingRequest): Promise<OnboardingResult> {
-  const input = validate(request);
-  const { timing, applicant } = input;
   const onboardingId = workflowInfo().workflowId;
-  const activities = proxyActivities<OnboardingActivities>(ingoActivityOptions(timing));
-  const { issueRoutableAccount } = proxyActivities<OnboardingActivities>(
-    singleAttemptActivityOptions(timing),
-  );
-
+  const publishSearchAttributes = searchAttributePublisher();
   const state: OnboardingStatusView = {
-    signupId: input.signupId,
+    signupId: request.signupId,
     status: 'in_progress',
     step: 'create_user',
     kycStatus: 'not_started',
@@ -97,7 +86,7 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
   const accountEventIds = new Set<string>();
 
   const publish = () => {
-    upsertSearchAttributes([
+    publishSearchAttributes([
       { key: OnboardingStatusKey, value: state.status },
       { key: OnboardingStepKey, value: state.step },
       { key: KycStatusKey, value: state.kycStatus },
@@ -120,13 +109,13 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
     // nothing then, so it must change nothing when that history is replayed.
     if (!patched(ADOPT_ANNOUNCED_ACCOUNT)) return;
     // Adopted without asking Ingo (it offers no look-up): only a well-formed one, for our user.
-    const parsed = routableAccountAnnouncement.safeParse(event);
-    if (!parsed.success) {
-      const fields = fieldIssues(parsed.error).map((issue) => issue.field);
-      log.warn('malformed routable account announcement ignored', { fields });
+    const malformed = announcementIssues(event);
+    if (malformed.length > 0) {
+      log.warn('malformed routable account announcement ignored', { fields: malformed });
       return;
     }
-    const { eventId, userId, ...account } = parsed.data;
+    const { eventId, userId, routableBankAccountId, routingNumber, accountNumberLast4 } = event;
+    const account = { routableBankAccountId, routingNumber, accountNumberLast4 };
     if (accountEventIds.has(eventId)) return;
     accountEventIds.add(eventId);
     if (userId !== state.ingoUserId) {
@@ -164,7 +153,7 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
   setHandler(
     resubmitKycUpdate,
     (data) => {
-      resubmission = kycData.parse(data);
+      resubmission = onboardingInputSchemas().kycData.parse(data);
       return { submission: state.kycSubmissions + 1 };
     },
     {
@@ -174,10 +163,18 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
             `KYC data can be resubmitted only after a failed review, not while the onboarding is ${state.status}`,
           );
         }
-        const parsed = kycData.safeParse(data);
-        if (!parsed.success) throw invalid(INVALID_KYC_DATA, 'KYC data', parsed.error);
+        const parsed = onboardingInputSchemas().kycData.safeParse(data);
+        if (!parsed.success) throw validationFailure(INVALID_KYC_DATA, 'KYC data', parsed.error);
       },
     },
+  );
+
+  // After the handlers: queries and messages are answered while the input is being checked.
+  const input = await validate(request);
+  const { timing, applicant } = input;
+  const activities = proxyActivities<OnboardingActivities>(ingoActivityOptions(timing));
+  const { issueRoutableAccount } = proxyActivities<OnboardingActivities>(
+    singleAttemptActivityOptions(timing),
   );
 
   /**
@@ -361,30 +358,45 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
   }
 }
 
-/** A validation failure naming each bad field, never its value. */
-function invalid(type: string, what: string, error: z.ZodError): ApplicationFailure {
-  const issues = fieldIssues(error);
-  return ApplicationFailure.create({
-    type,
-    message: `invalid ${what}: ${describeIssues(issues)}`,
-    details: [issues],
-    nonRetryable: true,
-  });
-}
+/** Onboardings whose input was checked by `validateOnboardingInput`, outside the sandbox. */
+const VALIDATE_INPUT_IN_ACTIVITY = 'validate-input-in-activity';
 
-/** The input as the workflow runs it, or a non-retryable failure naming every bad field. */
-function validate(request: OnboardingRequest): OnboardingInput {
-  const parsed = onboardingInput.safeParse(request);
-  if (!parsed.success) throw invalid(INVALID_ONBOARDING_INPUT, 'onboarding input', parsed.error);
-  const expectedId = onboardingWorkflowId(parsed.data.signupId);
+/**
+ * The input as the workflow runs it (timing defaults filled in), or a non-retryable failure naming
+ * every bad field. Checked by a local activity, so zod never loads in the workflow
+ * (lazy-schemas.ts); onboardings started before that replay their check here.
+ */
+async function validate(request: OnboardingRequest): Promise<OnboardingInput> {
+  let input: OnboardingInput;
+  if (patched(VALIDATE_INPUT_IN_ACTIVITY)) {
+    const { validateOnboardingInput } = proxyLocalActivities<OnboardingActivities>({
+      startToCloseTimeout: '10 seconds',
+    });
+    try {
+      input = await validateOnboardingInput(request);
+    } catch (error) {
+      // The workflow fails with the check's own failure (type, message, the fields in its details).
+      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
+        throw error.cause;
+      }
+      throw error;
+    }
+  } else {
+    const parsed = onboardingInputSchemas().onboardingInput.safeParse(request);
+    if (!parsed.success) {
+      throw validationFailure(INVALID_ONBOARDING_INPUT, 'onboarding input', parsed.error);
+    }
+    input = parsed.data;
+  }
+  const expectedId = onboardingWorkflowId(input.signupId);
   if (workflowInfo().workflowId !== expectedId) {
     throw ApplicationFailure.create({
       type: INVALID_ONBOARDING_INPUT,
-      message: `an onboarding for signup ${parsed.data.signupId} must run as workflow ${expectedId}`,
+      message: `an onboarding for signup ${input.signupId} must run as workflow ${expectedId}`,
       nonRetryable: true,
     });
   }
-  return parsed.data;
+  return input;
 }
 
 /** What an unknown outcome of the account issue waits for, as the operator reads it. */

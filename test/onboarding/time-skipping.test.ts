@@ -5,7 +5,7 @@
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KycStatus } from '../../src/ingo/schemas/fields';
+import type { KycStatus } from '../../src/ingo/kyc-status';
 import { kycWorkflowId } from '../../src/workflows/ids';
 import {
   kycProgressQuery,
@@ -205,6 +205,43 @@ describe('onboarding on the time-skipping server', () => {
       decidedBy: 'webhook',
       duplicateSignals: 1,
     });
+  });
+
+  it('asks Ingo once for a burst of webhooks: the first at once, the rest after the spacing', async () => {
+    const CHECK = '/api/v4/user/check-verification-request';
+    const handle = await h.start(signup({ ssnLast4: '2222' }));
+    const { review, ingoUserId } = await inReview(handle);
+    const checks = async () => (await h.sandbox.stats()).calls[CHECK] ?? 0;
+    const before = await checks();
+    const claim = (n: number) => ({
+      eventId: `inn_whe_burst00000000000000000${n}`,
+      eventType: 'user.kyc.success' as const,
+      userId: ingoUserId,
+      kycStatus: 'verified' as const,
+      reasons: [],
+      reasonCodes: [],
+    });
+
+    // Five claims Ingo's API contradicts (still in review), each a new event: two calls, not five.
+    for (let n = 1; n <= 5; n += 1) await review.signal(kycResultSignal, claim(n));
+    await until(async () => (await review.query(kycProgressQuery)).signals === 5, 10_000);
+    await until(async () => (await checks()) === before + 2, 10_000);
+    expect(await review.query(kycProgressQuery)).toMatchObject({
+      kycStatus: 'in_review',
+      polls: 0,
+    });
+
+    // The decision's webhook, within the spacing of the last call: confirmed once it has passed.
+    await h.sandbox.admin('POST', `/kyc/${ingoUserId}/decision`, { status: 'verified' });
+    await until(async () => (await review.query(kycProgressQuery)).signals === 6, 10_000);
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
+    expect(await checks()).toBe(before + 3);
+    expect((await h.status(handle)).lastKycReview).toMatchObject({
+      decidedBy: 'webhook',
+      polls: 0,
+    });
+    await h.record('webhook-burst', handle, ingoUserId);
   });
 
   it('acts once on a webhook Ingo delivers three times: one account', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KYC_STATUSES, type KycStatus } from '../kyc-status';
 
 /** Field formats shared by both Ingo APIs (INGO-API.md sections 2 and 4, seeds 002-004). */
 
@@ -37,9 +38,6 @@ export const dateOfBirth = z
       date.getUTCFullYear() >= 1900
     );
   }, 'must be a real past date from 1900 on');
-
-export const KYC_STATUSES = ['not_started', 'in_review', 'verified', 'failed'] as const;
-export type KycStatus = (typeof KYC_STATUSES)[number];
 
 /** Ingo's KYC status, with the webhook spelling `rejected` read as `failed`. */
 export const kycStatus = z

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { INGO_ID_PATTERN, type RoutableAccountAnnouncement } from '../account-announcement';
+import { ACCOUNT_ISSUED_EVENT_TYPE, KYC_EVENT_TYPES } from '../webhook-event-types';
 import { entityId, kycStatus, routingNumber } from './fields';
 
 /**
@@ -6,16 +8,6 @@ import { entityId, kycStatus, routingNumber } from './fields';
  * `data.event_id` is the deduplication key. Event types we do not act on still parse, so the
  * receiver can acknowledge them.
  */
-
-export const KYC_EVENT_TYPES = ['user.kyc.success', 'user.kyc.failed'] as const;
-export const ACCOUNT_ISSUED_EVENT_TYPE = 'account.issue.created';
-
-/**
- * An Ingo id the receiver may put into a Temporal visibility query: `user-<uuid>` as the sandbox
- * sends it, or the numeric strings of Ingo's documented examples. Nothing that could end a quoted
- * literal, so the query needs no escaping.
- */
-export const QUERYABLE_INGO_ID = /^[A-Za-z0-9_-]{1,100}$/;
 
 export const webhookDelivery = z.object({
   event: z.string().min(1),
@@ -53,21 +45,8 @@ export const kycWebhookEvent = webhookDelivery
   }));
 export type KycWebhookEvent = z.output<typeof kycWebhookEvent>;
 
-const queryableIngoId = z.string().regex(QUERYABLE_INGO_ID, 'must be an Ingo id');
+const ingoId = z.string().regex(INGO_ID_PATTERN, 'must be an Ingo id');
 const last4 = z.string().regex(/^[0-9]{4}$/, 'must be 4 digits');
-
-/**
- * A routable account Ingo announced (signal `routableAccountIssued`), as the onboarding adopts it:
- * ids, routing number and the last four digits, never the full account number.
- */
-export const routableAccountAnnouncement = z.object({
-  eventId: z.string().min(1).max(255),
-  userId: queryableIngoId,
-  routableBankAccountId: z.string().min(1).max(255),
-  routingNumber,
-  accountNumberLast4: last4,
-});
-export type RoutableAccountAnnouncement = z.output<typeof routableAccountAnnouncement>;
 
 /**
  * `account.issue.created`. Ingo does not publish its data; ours is a [convention]
@@ -78,7 +57,7 @@ export const accountIssuedEvent = webhookDelivery
   .extend({
     event: z.literal(ACCOUNT_ISSUED_EVENT_TYPE),
     data: webhookDelivery.shape.data.extend({
-      user_id: entityId.pipe(queryableIngoId),
+      user_id: entityId.pipe(ingoId),
       routable_bank_account_id: entityId.pipe(z.string().max(255)),
       routing_number: routingNumber,
       account_number_last_4: last4,

@@ -1,0 +1,14 @@
+import type * as OnboardingInputSchemas from './onboarding-input';
+
+/**
+ * The onboarding's zod schemas, loaded only on the paths that need them: corrected KYC data, and
+ * onboardings that started before their input was validated by the `validateOnboardingInput`
+ * activity. Every workflow evaluates the modules it loads for itself, and zod with our schemas is
+ * about 3 MB and tens of milliseconds each time: loaded by every workflow, it was most of what a
+ * cached workflow held (docs/BENCHMARKS.md, scenario 5). The lint rule for `src/workflows` keeps
+ * every other value import of zod or a schema module out of workflow code.
+ */
+export function onboardingInputSchemas(): typeof OnboardingInputSchemas {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazily, on purpose (above)
+  return require('./onboarding-input') as typeof OnboardingInputSchemas;
+}
