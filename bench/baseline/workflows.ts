@@ -2,6 +2,7 @@ import {
   condition,
   executeChild,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -17,6 +18,7 @@ import {
   routableAccountIssuedSignal,
 } from '../../src/workflows/messages';
 import type { Timing } from '../../src/workflows/onboarding-input';
+import { LIGHTER_WORKFLOWS } from '../../src/workflows/patches';
 import { searchAttributePublisher } from '../../src/workflows/publish-search-attributes';
 import {
   IngoUserIdKey,
@@ -53,7 +55,7 @@ export async function baselineOnboarding({
   onboardingId,
   timing,
 }: BaselineInput): Promise<BaselineResult> {
-  const publishSearchAttributes = searchAttributePublisher();
+  const publishSearchAttributes = searchAttributePublisher(patched(LIGHTER_WORKFLOWS));
   const { ensureIngoUser } = proxyActivities<BaselineActivities>(ingoActivityOptions(timing));
   const { issueRoutableAccount } = proxyActivities<BaselineActivities>(
     singleAttemptActivityOptions(timing),
@@ -107,7 +109,7 @@ export async function baselineKycReview({
   ingoUserId: string;
   timing: Timing;
 }): Promise<{ kycStatus: KycStatus }> {
-  const publishSearchAttributes = searchAttributePublisher();
+  const publishSearchAttributes = searchAttributePublisher(patched(LIGHTER_WORKFLOWS));
   const { submitKyc, checkKyc } = proxyActivities<BaselineActivities>(ingoActivityOptions(timing));
   let signalled = 0;
   let kycStatus: KycStatus = 'not_started';

@@ -22,6 +22,7 @@ import {
   type KycReviewSummary,
 } from './messages';
 import type { KycData, Timing } from './onboarding-input';
+import { LIGHTER_WORKFLOWS } from './patches';
 import { searchAttributePublisher } from './publish-search-attributes';
 import { IngoUserIdKey, KycStatusKey } from './search-attributes';
 
@@ -52,11 +53,10 @@ export interface KycOutcome extends KycReviewSummary {
 /**
  * Webhooks wake the review at most this often: a burst of deliveries for one user (stale or
  * contradicted claims, each with a new event id) costs one Ingo call per spacing, not one each.
- * The first delivery after a quiet spell is confirmed at once.
+ * The first delivery after a quiet spell is confirmed at once. Histories from before
+ * (`LIGHTER_WORKFLOWS`) confirmed every delivery at once.
  */
 const WEBHOOK_CONFIRMATION_SPACING_MS = 2_000;
-/** Histories from before the spacing confirmed every delivery at once; they replay that way. */
-const SPACED_WEBHOOK_CONFIRMATIONS = 'spaced-webhook-confirmations';
 
 /** Bounds what travels to the next review; ids older than this are long past redelivery. */
 const MAX_REMEMBERED_EVENTS = 100;
@@ -70,7 +70,8 @@ const isFinal = (status: KycStatus) => status === 'verified' || status === 'fail
  */
 export async function kycReview(input: KycReviewInput): Promise<KycOutcome> {
   const { ingoUserId, timing } = input;
-  const publishSearchAttributes = searchAttributePublisher();
+  const lighter = patched(LIGHTER_WORKFLOWS);
+  const publishSearchAttributes = searchAttributePublisher(lighter);
   const { submitKyc, checkKyc } = proxyActivities<OnboardingActivities>(
     ingoActivityOptions(timing),
   );
@@ -152,7 +153,7 @@ export async function kycReview(input: KycReviewInput): Promise<KycOutcome> {
   for (;;) {
     const wakeAt = Math.min(nextPollAt, deadline);
     const signalled = await condition(() => inbox.length > 0, Math.max(wakeAt - Date.now(), 1));
-    if (signalled && patched(SPACED_WEBHOOK_CONFIRMATIONS)) {
+    if (signalled && lighter) {
       // Deliveries arriving meanwhile join the inbox and are confirmed by the one call after it.
       const wait = lastWebhookConfirmationAt + WEBHOOK_CONFIRMATION_SPACING_MS - Date.now();
       if (wait > 0) await sleep(wait);

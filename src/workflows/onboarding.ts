@@ -48,6 +48,7 @@ import {
   type StepError,
 } from './messages';
 import type { KycData, OnboardingInput, OnboardingRequest, Timing } from './onboarding-input';
+import { ADOPT_ANNOUNCED_ACCOUNT, LIGHTER_WORKFLOWS } from './patches';
 import { searchAttributePublisher } from './publish-search-attributes';
 import {
   IngoUserIdKey,
@@ -55,9 +56,6 @@ import {
   OnboardingStatusKey,
   OnboardingStepKey,
 } from './search-attributes';
-
-/** Onboardings that take Ingo's `account.issue.created` (signal `routableAccountIssued`). */
-const ADOPT_ANNOUNCED_ACCOUNT = 'adopt-announced-account';
 
 /**
  * One onboarding per signup, as workflow `onboarding-<signupId>`: Ingo user (exactly once), KYC
@@ -70,7 +68,8 @@ const ADOPT_ANNOUNCED_ACCOUNT = 'adopt-announced-account';
  */
 export async function onboarding(request: OnboardingRequest): Promise<OnboardingResult> {
   const onboardingId = workflowInfo().workflowId;
-  const publishSearchAttributes = searchAttributePublisher();
+  const lighter = patched(LIGHTER_WORKFLOWS);
+  const publishSearchAttributes = searchAttributePublisher(lighter);
   const state: OnboardingStatusView = {
     signupId: request.signupId,
     status: 'in_progress',
@@ -170,7 +169,7 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
   );
 
   // After the handlers: queries and messages are answered while the input is being checked.
-  const input = await validate(request);
+  const input = await validate(request, lighter);
   const { timing, applicant } = input;
   const activities = proxyActivities<OnboardingActivities>(ingoActivityOptions(timing));
   const { issueRoutableAccount } = proxyActivities<OnboardingActivities>(
@@ -358,17 +357,14 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
   }
 }
 
-/** Onboardings whose input was checked by `validateOnboardingInput`, outside the sandbox. */
-const VALIDATE_INPUT_IN_ACTIVITY = 'validate-input-in-activity';
-
 /**
  * The input as the workflow runs it (timing defaults filled in), or a non-retryable failure naming
  * every bad field. Checked by a local activity, so zod never loads in the workflow
- * (lazy-schemas.ts); onboardings started before that replay their check here.
+ * (lazy-schemas.ts); onboardings started before that (`LIGHTER_WORKFLOWS`) replay their check here.
  */
-async function validate(request: OnboardingRequest): Promise<OnboardingInput> {
+async function validate(request: OnboardingRequest, inActivity: boolean): Promise<OnboardingInput> {
   let input: OnboardingInput;
-  if (patched(VALIDATE_INPUT_IN_ACTIVITY)) {
+  if (inActivity) {
     const { validateOnboardingInput } = proxyLocalActivities<OnboardingActivities>({
       startToCloseTimeout: '10 seconds',
     });
