@@ -24,6 +24,12 @@ export interface ParkedOptions {
   onboardings: number;
   /** Requests in flight, for the starts and for the decisions. */
   concurrency: number;
+  /**
+   * At most this many onboardings started and not yet in review: a start waits for reviews to
+   * open. Arriving all at once, 10,000 would be ten thousand workflows in progress on one worker,
+   * far more than its workflow cache, each workflow task replaying its history.
+   */
+  maxUnparked: number;
   /** How long the parked onboardings are watched once all wait. */
   holdSeconds: number;
   /** TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS for this run; unset: the configured default. */
@@ -215,11 +221,20 @@ export async function runParked(options: ParkedOptions): Promise<ParkedRun> {
     const startedAt = Date.now();
     const startTimes: number[] = [];
     let startRetries = 0;
+    let parked = 0;
+    let admitting = true;
+    const admission = (async () => {
+      while (admitting) {
+        parked = (await guarded(watch, client.workflow.count(IN_REVIEW))).count;
+        await pause(500);
+      }
+    })();
     await within(
       'the starts',
       guarded(
         watch,
         forEachLimited(signupIds, concurrency, async (signupId) => {
+          while (startTimes.length - parked >= options.maxUnparked) await pause(100);
           const { retries } = await withRetries(
             () => api.start({ signupId, applicant: benchApplicant(signupId, '2222') }),
             transient,
@@ -231,7 +246,10 @@ export async function runParked(options: ParkedOptions): Promise<ParkedRun> {
         }),
       ),
       options.phaseTimeoutMs,
-    );
+    ).finally(() => {
+      admitting = false;
+    });
+    await admission;
     const startSeconds = (Date.now() - startedAt) / 1000;
 
     // Parked: every review in Ingo's manual review, waiting for its webhook.

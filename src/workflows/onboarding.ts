@@ -71,7 +71,7 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
   const lighter = patched(LIGHTER_WORKFLOWS);
   const publishSearchAttributes = searchAttributePublisher(lighter);
   const state: OnboardingStatusView = {
-    signupId: request.signupId,
+    signupId: '', // once the input is checked
     status: 'in_progress',
     step: 'create_user',
     kycStatus: 'not_started',
@@ -170,6 +170,7 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
 
   // After the handlers: queries and messages are answered while the input is being checked.
   const input = await validate(request, lighter);
+  state.signupId = input.signupId;
   const { timing, applicant } = input;
   const activities = proxyActivities<OnboardingActivities>(ingoActivityOptions(timing));
   const { issueRoutableAccount } = proxyActivities<OnboardingActivities>(

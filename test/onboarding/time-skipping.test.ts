@@ -170,6 +170,38 @@ describe('onboarding on the time-skipping server', () => {
     expect((await h.status(handle)).kycSubmissions).toBe(2);
   });
 
+  it('fails a directly started onboarding whose input is invalid, naming the fields only', async () => {
+    const start = (workflowId: string, input: unknown) =>
+      h.env.client.workflow.execute('onboarding', {
+        taskQueue: h.taskQueue,
+        workflowId,
+        args: [input],
+      });
+    const failure = async (run: Promise<unknown>) => {
+      const error = await run.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      const cause = (error as WorkflowFailedError).cause;
+      expect(cause).toBeInstanceOf(ApplicationFailure);
+      expect((cause as ApplicationFailure).type).toBe('InvalidOnboardingInput');
+      return cause as ApplicationFailure;
+    };
+
+    const bad = signup();
+    bad.applicant.ssn = '12-34-5';
+    const invalid = await failure(start(`onboarding-${bad.signupId}`, bad));
+    expect(invalid.message).toMatch(/applicant\.ssn/);
+    expect(invalid.message).not.toContain('12-34-5');
+    // Not even an object: refused the same way, not a workflow task failing forever.
+    expect((await failure(start('onboarding-nothing', null))).message).toMatch(/invalid/);
+    const good = signup();
+    expect((await failure(start('onboarding-elsewhere', good))).message).toContain(
+      `must run as workflow onboarding-${good.signupId}`,
+    );
+  });
+
   it('ignores duplicate, stale and foreign KYC signals; only the API decides', async () => {
     const handle = await h.start(signup({ ssnLast4: '2222' }));
     const { review, ingoUserId } = await inReview(handle);
