@@ -242,12 +242,15 @@ export const costScenario: Scenario = {
       `What it means: the happy path costs **${happy.cost.actions} actions**, ` +
         `${happyEvents} events and ${happy.ingoCalls} Ingo calls ` +
         `(${happyFull.cost.actions} actions, ${happyFull.ingoCalls} calls with every optional ` +
-        `step). Search attribute upserts are the largest share: ` +
+        `step). Search attribute upserts are ` +
         `${happy.cost.byCategory.searchAttributeUpserts} of ${happy.cost.actions} ` +
-        `(${(upsertShare * 100).toFixed(0)} %). With the KYC delay at 0 the webhook arrives ` +
+        `(${(upsertShare * 100).toFixed(0)} %), those of Temporal's \`TemporalChangeVersion\` ` +
+        `for the workflow code's patch (a marker and an upsert per workflow, src/workflows/patches.ts) ` +
+        `included. With the KYC delay at 0 the webhook arrives ` +
         `before the review starts waiting, so no timer is started; with a real delay add one ` +
         `timer action. Without the webhook each poll adds ${perPoll.toFixed(1)} actions ` +
-        `(timer, \`check-verification-request\` activity, upsert of an unchanged \`KycStatus\`), ` +
+        `(timer and \`check-verification-request\` activity; \`KycStatus\` is upserted only when it ` +
+        `changes), ` +
         `${eventsPerPoll.toFixed(1)} events and 1 Ingo call: after the first ` +
         `${minutes(cappedFromMs)} polling grows linearly at ${DAY / TIMING.kycMaxPollInterval} ` +
         `polls a day, bounded by the cap, so a review waiting the full week costs ` +
