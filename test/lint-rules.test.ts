@@ -16,13 +16,16 @@ async function rulesHit(file: string, code: string): Promise<string[]> {
   return result!.messages.map((message) => message.ruleId ?? message.message);
 }
 
-describe('lint: workflow code imports no Node built-ins', () => {
+describe('lint: workflow code imports no Node built-ins, and no zod values', () => {
   it('flags node: and bare built-in imports under src/workflows', async () => {
     const hits = await rulesHit(
       'src/workflows/probe.ts',
       "import fs from 'node:fs';\nimport { createHash } from 'crypto';\nexport const x = [fs, createHash];\n",
     );
-    expect(hits).toEqual(['no-restricted-imports', 'no-restricted-imports']);
+    expect(hits).toEqual([
+      '@typescript-eslint/no-restricted-imports',
+      '@typescript-eslint/no-restricted-imports',
+    ]);
   });
 
   it('allows the Temporal workflow API and type-only activity imports', async () => {
@@ -31,6 +34,19 @@ describe('lint: workflow code imports no Node built-ins', () => {
       "import { sleep } from '@temporalio/workflow';\nimport type * as activities from '../activities';\nexport const x: [typeof sleep, typeof activities | undefined] = [sleep, undefined];\n",
     );
     expect(hits).toEqual([]);
+  });
+
+  it('flags values from zod and the schema modules, allows their types', async () => {
+    const values = await rulesHit(
+      'src/workflows/probe.ts',
+      "import { z } from 'zod';\nimport { kycData } from './onboarding-input';\nimport { kycStatus } from '../ingo/schemas/fields';\nexport const x = [z, kycData, kycStatus];\n",
+    );
+    expect(values).toEqual(Array(3).fill('@typescript-eslint/no-restricted-imports'));
+    const types = await rulesHit(
+      'src/workflows/probe.ts',
+      "import type { z } from 'zod';\nimport type { KycData } from './onboarding-input';\nexport type X = [z.ZodType, KycData];\n",
+    );
+    expect(types).toEqual([]);
   });
 
   it('leaves activities free to use Node', async () => {

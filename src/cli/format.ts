@@ -113,7 +113,8 @@ export function onboardingList(page: OnboardingPage): string {
           ['SIGNUP', 'STATUS', 'STEP', 'KYC', 'INGO USER', 'STARTED', 'CLOSED'],
           page.items.map(listRow),
         );
-  return page.nextPageToken ? `${table}more: --page-token ${page.nextPageToken}\n` : table;
+  // With "=": a token may begin with "-", which parseArgs would take for an option.
+  return page.nextPageToken ? `${table}more: --page-token=${page.nextPageToken}\n` : table;
 }
 
 export function fieldList(fields: FieldIssue[]): string {

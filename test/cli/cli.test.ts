@@ -127,7 +127,8 @@ describe('ingo-onboarding CLI', () => {
     const body = JSON.parse(page.stdout) as { items: unknown[]; nextPageToken?: string };
     expect(body.items).toHaveLength(1);
     expect(body.nextPageToken).toEqual(expect.any(String));
-    const next = await cli(['list', '--page-size', '1', '--page-token', body.nextPageToken!]);
+    // As the table's "more:" line prints it: a token may begin with "-".
+    const next = await cli(['list', '--page-size', '1', `--page-token=${body.nextPageToken!}`]);
     expect(next.code).toBe(0);
     expect(next.stdout).toContain('SIGNUP');
   });
