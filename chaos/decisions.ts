@@ -3,7 +3,8 @@ import { OnboardingApiError } from '../src/api/client-errors';
 import type { OnboardingListItem } from '../src/api/schemas';
 import { RetryCounter, transientReason, withApiRetry } from './api-retry';
 import type { PlannedSignup } from './plan';
-import { SandboxAdminError, type SandboxAdmin } from './sandbox-admin';
+import { SandboxAdminError } from '../src/demo/sandbox-admin';
+import type { SandboxAdmin } from './sandbox-admin';
 
 /**
  * What people outside the system decide while the run goes on: customers whose KYC failed sending

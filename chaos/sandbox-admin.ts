@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sleep } from './time';
+import { SandboxAdminError } from '../src/demo/sandbox-admin';
 
 /**
  * The sandbox's admin API as the chaos run uses it (docs/SANDBOX.md): what Ingo holds (stats,
@@ -68,18 +69,6 @@ export type WebhookEvent = z.output<typeof webhookEvent>;
 const webhookEvents = z.object({ events: z.array(webhookEvent) });
 const decision = z.object({ user_id: z.string(), kyc_status: z.string() });
 const redelivery = z.object({ event_id: z.string() });
-
-/** The sandbox answered with an error (Banking error body). */
-export class SandboxAdminError extends Error {
-  override readonly name = 'SandboxAdminError';
-  constructor(
-    readonly status: number,
-    readonly code: string | undefined,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export class SandboxAdmin {
   private readonly base: string;
