@@ -118,11 +118,11 @@ const envSchema = z.object({
 
   /**
    * Worker tuning (docs/BENCHMARKS.md says how these were measured); unset: the SDK's defaults,
-   * except the cache. A cached onboarding or KYC review holds megabytes (the workflow bundle's
-   * modules, zod schemas included, exist once per workflow): with 500 parked onboardings a cache of
-   * 500 grew the worker to 2.3 GB, and the SDK's default (2,310 on a 4 GB heap) towards that
-   * limit. 50 kept it near 0.5 GB with 300 parked, at the cost of replaying a workflow whose task
-   * finds it evicted (CPU, and throughput when many more than 50 are in flight: raise it then).
+   * except the cache. Each cached onboarding or KYC review holds its own instance of the workflow
+   * bundle's modules: with 500 parked onboardings a cache of 500 held the worker near 0.5 GB, and
+   * the SDK's default (2,310 on a 4 GB heap) grows towards its heap. 50 costs a replay when a task
+   * finds its workflow evicted (CPU, and throughput when many more than 50 are in flight: raise it
+   * then, and the worker's heap with it: src/temporal/worker-heap.ts).
    */
   TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(50),
   TEMPORAL_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),

@@ -11,6 +11,7 @@ import { logger } from './logger';
 import { onParentGone, reportReady } from './process-lifecycle';
 import { connectWorker, temporalSettings } from './temporal/connection';
 import { PinoRuntimeLogger, temporalLogLevel } from './temporal/runtime-logger';
+import { checkHeapHoldsCache } from './temporal/worker-heap';
 
 /**
  * The worker process: `npm run worker` (from source, through tsx) or `node dist/worker.js` (built).
@@ -72,6 +73,7 @@ export function createOnboardingWorker(options: OnboardingWorkerOptions): Promis
 
 export async function main(): Promise<void> {
   const { logLevel, ingo, temporal, encryption, env, workerTuning } = config();
+  checkHeapHoldsCache(workerTuning.maxCachedWorkflows);
   Runtime.install({
     logger: new PinoRuntimeLogger(logger),
     // Core's own lines too, through pino, at our level (it otherwise prints its own format).

@@ -1,13 +1,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { workerNodeFlags } from '../../src/temporal/worker-heap';
 import type { Announcement } from './activities';
 import type { BaselineWorkerMessage } from './worker';
 
 /**
  * The baseline worker as a child process of the benchmark (so it does not share the driver's CPU
- * time and event loop, as the real worker does not): started with the stack's environment, so the
- * same `TEMPORAL_WORKER_*` tuning and `LOG_LEVEL` apply, its log lines in a file.
+ * time and event loop, as the real worker does not): started with the stack's environment and the
+ * real worker's Node flags, so the same `TEMPORAL_WORKER_*` tuning, heap and `LOG_LEVEL` apply,
+ * its log lines in a file.
  */
 
 export interface BaselineWorkerProcess {
@@ -29,7 +32,13 @@ export async function startBaselineWorker(options: {
   const log = fs.openSync(options.logFile, 'w');
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(__dirname, 'worker.ts')],
+    // The real worker's heap bounds, so both pay the same for garbage collection.
+    [
+      ...workerNodeFlags(loadConfig(options.env).workerTuning.maxCachedWorkflows),
+      '--import',
+      'tsx',
+      path.join(__dirname, 'worker.ts'),
+    ],
     {
       env: { ...options.env, BENCH_BASELINE_TASK_QUEUE: options.taskQueue },
       // Its own process group: a Ctrl-C reaches the benchmark, which stops it in order.

@@ -135,3 +135,16 @@ export async function baselineKycReview({
   await record((await checkKyc({ ingoUserId })).kycStatus);
   return { kycStatus };
 }
+
+/**
+ * The engine's ceiling for webhook signals (scenario 3): a workflow that only takes the KYC
+ * signal, so each signal costs Temporal and the worker one workflow task and nothing of ours.
+ * It waits until the benchmark's stack is discarded.
+ */
+export async function signalSink(): Promise<void> {
+  let received = 0;
+  setHandler(kycResultSignal, () => {
+    received += 1;
+  });
+  await condition(() => received < 0);
+}

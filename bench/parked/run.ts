@@ -8,6 +8,7 @@ import { OnboardingApiError, OnboardingApiUnreachableError } from '../../src/api
 import { describeExit } from '../../src/stack/part-process';
 import { startScriptedStack, type ScriptedStack } from '../../src/stack/scripted-stack';
 import { track } from '../lib/cleanup';
+import { benchStackEnv } from '../lib/bench-stack';
 import { readProcess, ProcessSampler } from './process-sampler';
 import { forEachLimited, withRetries } from './pool';
 import { benchApplicant } from '../cost/signup';
@@ -159,11 +160,9 @@ export async function runParked(options: ParkedOptions): Promise<ParkedRun> {
   const began = Date.now();
   const { onboardings: total, concurrency } = options;
   const progress = (message: string) => options.progress(message);
-  const env: Record<string, string> = {
-    // Warnings and errors only: ~40,000 request log lines would load the benchmark's own process.
-    LOG_LEVEL: 'warn',
-    INGO_SANDBOX_KYC_DELAY_MS: '0',
-  };
+  // Warnings and errors only: ~40,000 request log lines would load the benchmark's own process.
+  // The shell's overrides (worker tuning, Node options) apply as in every other scenario.
+  const env: Record<string, string> = benchStackEnv({ LOG_LEVEL: 'warn' });
   if (options.maxCachedWorkflows !== undefined) {
     env.TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS = String(options.maxCachedWorkflows);
   }

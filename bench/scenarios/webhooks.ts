@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OnboardingApiClient } from '../../src/api/client';
-import { startBenchStack } from '../lib/bench-stack';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { startBaselineWorker } from '../baseline/process';
+import { signalSink } from '../baseline/workflows';
+import { startBenchStack, type BenchStack } from '../lib/bench-stack';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { kycWebhookEvent } from '../../src/ingo/schemas/webhook';
 import { kycEvent } from '../../src/sandbox/webhook-event';
 import { kycWorkflowId } from '../../src/workflows/ids';
@@ -22,8 +24,10 @@ import { startSignatureOnlyServer } from '../webhook/child-server';
  * signalling one of a set of open KYC reviews (onboardings whose SSN ends 2222 stay in review, so
  * every delivery wakes a real review, which confirms with Ingo and waits again); beside it the
  * same checks without the signal (signature-only server), and deliveries for users without a
- * review. Then each receiver's ceiling: as many deliveries as a fixed number of connections can
- * push (autocannon).
+ * review; and the engine's own ceiling: the same signal from a Temporal client to workflows that
+ * do nothing but take it (a baseline worker). The receiver and that ceiling are measured at a lower
+ * rate too, to show where the engine's p99 stays under the target. Then each receiver's ceiling:
+ * as many deliveries as a fixed number of connections can push (autocannon).
  */
 
 interface WebhookPlan {
@@ -34,8 +38,10 @@ interface WebhookPlan {
   pauseMs: number;
   runs: number;
   openReviews: number;
-  /** Whether the "no review" variant and the saturation runs are measured too. */
+  /** Whether the "no review" and engine-ceiling variants and the saturation runs are measured too. */
   extended: boolean;
+  /** A second rate for the receiver and the engine's ceiling (extended plans). */
+  lowerRate: number;
   saturationSeconds: number;
   saturationConnections: number;
 }
@@ -48,6 +54,7 @@ const FULL: WebhookPlan = {
   runs: 3,
   openReviews: 50,
   extended: true,
+  lowerRate: 100,
   saturationSeconds: 8,
   saturationConnections: 20,
 };
@@ -59,16 +66,21 @@ const QUICK: WebhookPlan = {
   runs: 3,
   openReviews: 10,
   extended: false,
+  lowerRate: 0,
   saturationSeconds: 0,
   saturationConnections: 0,
 };
 
-type VariantName = 'signalled' | 'signature_only' | 'engine_only' | 'no_review';
+type VariantName = 'signalled' | 'signature_only' | 'engine_only' | 'engine_ceiling' | 'no_review';
+
+const SIGNAL_SINK_TASK_QUEUE = 'bench-signal-sink';
 
 const VARIANT_TEXT: Record<VariantName, string> = {
   signalled: 'receiver, signalling an open KYC review',
   signature_only: 'signature check and parsing only, no signal',
   engine_only: 'the same signal sent straight from a Temporal client: no HTTP, no receiver',
+  engine_ceiling:
+    "the engine's ceiling: the same signal from a Temporal client to a workflow that only takes it",
   no_review: 'receiver, no review for the user (`workflow_not_found`)',
 };
 
@@ -105,15 +117,20 @@ async function openReviews(
 
 /**
  * The receiver's signal without the receiver: the KYC event it would signal (the sandbox's
- * delivery, read by the receiver's schema), sent to the review by the benchmark's own Temporal
- * client (payloads encrypted alike). What is left is Temporal and the worker.
+ * delivery, read by the receiver's schema), sent by the benchmark's own Temporal client to the
+ * review (payloads encrypted alike; what is left is Temporal and the worker), or to a signal sink
+ * of the baseline worker (what is left is Temporal and the SDK).
  */
-function signalStraight(client: Client, userIds: readonly string[]) {
+function signalStraight(
+  client: Client,
+  userIds: readonly string[],
+  workflowId: (userId: string) => string = kycWorkflowId,
+) {
   return async (seq: number): Promise<CallOutcome> => {
     const userId = userIds[seq % userIds.length]!;
     const event = kycWebhookEvent.parse(kycEvent(userId, 'verified', new Date()));
     try {
-      await client.workflow.getHandle(kycWorkflowId(userId)).signal(kycResultSignal, event);
+      await client.workflow.getHandle(workflowId(userId)).signal(kycResultSignal, event);
       return { ack: true };
     } catch (error) {
       if (error instanceof WorkflowNotFoundError)
@@ -121,6 +138,45 @@ function signalStraight(client: Client, userIds: readonly string[]) {
       throw error;
     }
   };
+}
+
+/** One variant at one rate. */
+interface Measurement {
+  name: VariantName;
+  rate: number;
+}
+
+const key = (name: VariantName, rate: number) => `${name}@${rate}`;
+
+/**
+ * `count` signal sinks on a baseline worker of their own (its own process and task queue, the real
+ * worker's tuning and heap), and the signals for them: the same KYC events, from a client without
+ * the payload codec (the baseline worker has none).
+ */
+async function openSignalSinks(stack: BenchStack, count: number, workDir: string) {
+  const worker = await startBaselineWorker({
+    env: stack.env,
+    taskQueue: SIGNAL_SINK_TASK_QUEUE,
+    logFile: path.join(workDir, 'webhooks-signal-sink-worker.log'),
+  });
+  try {
+    const client = new Client({
+      connection: stack.connection,
+      namespace: stack.scripted.plan.temporal.namespace,
+    });
+    const users = unknownUsers(count);
+    const workflowId = (userId: string) => `bench-signal-sink-${userId}`;
+    for (const userId of users) {
+      await client.workflow.start(signalSink, {
+        taskQueue: SIGNAL_SINK_TASK_QUEUE,
+        workflowId: workflowId(userId),
+      });
+    }
+    return { call: signalStraight(client, users, workflowId), stop: () => worker.stop() };
+  } catch (error) {
+    await worker.stop();
+    throw error;
+  }
 }
 
 function describeNon2xx(run: PacedRun): number {
@@ -143,6 +199,7 @@ async function measure(options: ScenarioOptions, plan: WebhookPlan): Promise<Sce
         secret: ingo.webhookSecret,
       };
       const reviewUsers = await openReviews(stack.api, plan.openReviews, progress);
+      const sinks = plan.extended ? await openSignalSinks(stack, plan.openReviews, workDir) : null;
       const receivers = {
         signalled: { url: stack.scripted.apiUrl, build: roundRobin(reviewUsers, signer) },
         signature_only: { url: signatureOnly.url, build: roundRobin(reviewUsers, signer) },
@@ -157,59 +214,71 @@ async function measure(options: ScenarioOptions, plan: WebhookPlan): Promise<Sce
           signature_only: http(receivers.signature_only),
           engine_only: (rate, durationMs) =>
             pacedCalls({ rate, durationMs, call: signalStraight(stack.client, reviewUsers) }),
+          engine_ceiling: (rate, durationMs) => {
+            if (!sinks) throw new Error('no signal sinks in this plan');
+            return pacedCalls({ rate, durationMs, call: sinks.call });
+          },
           no_review: http({
             url: stack.scripted.apiUrl,
             build: roundRobin(unknownUsers(1000), signer),
           }),
         };
       const names: VariantName[] = plan.extended
-        ? ['signalled', 'signature_only', 'engine_only', 'no_review']
+        ? ['signalled', 'signature_only', 'engine_only', 'engine_ceiling', 'no_review']
         : ['signalled', 'signature_only', 'engine_only'];
+      const measurements: Measurement[] = [
+        ...names.map((name) => ({ name, rate: plan.rate })),
+        ...(plan.lowerRate > 0
+          ? (['signalled', 'engine_ceiling'] as const).map((name) => ({
+              name,
+              rate: plan.lowerRate,
+            }))
+          : []),
+      ];
 
-      // Warm-up (JIT, connections, the reviews' first wake-ups), not recorded.
-      for (const name of names) await variants[name](plan.rate, plan.warmupMs);
-      const paced: Record<VariantName, PacedRun[]> = {
-        signalled: [],
-        signature_only: [],
-        engine_only: [],
-        no_review: [],
-      };
-      for (let run = 0; run < plan.runs; run += 1) {
-        // Rotated, so no variant always runs right after another's backlog.
-        const order = names.map((_, i) => names[(i + run) % names.length]!);
-        for (const name of order) {
-          // The previous variant's answers are all in; a moment for its after-effects too.
-          await sleep(plan.pauseMs);
-          const result = await variants[name](plan.rate, plan.durationMs);
-          paced[name].push(result);
-          progress(
-            `${name} at ${plan.rate}/s: ${result.acksPerSecond.toFixed(1)} acks/s, p50 ` +
-              `${result.latency.p50.toFixed(1)} ms, p99 ${result.latency.p99.toFixed(1)} ms, ` +
-              `non-2xx ${describeNon2xx(result)}, sent late ${result.late}`,
-          );
-        }
-      }
-
-      const saturation: Partial<Record<VariantName, SaturationRun[]>> = {};
-      if (plan.saturationSeconds > 0) {
+      try {
+        // Warm-up (JIT, connections, the reviews' first wake-ups), not recorded.
+        for (const name of names) await variants[name](plan.rate, plan.warmupMs);
+        const paced = new Map<string, PacedRun[]>();
         for (let run = 0; run < plan.runs; run += 1) {
-          for (const name of ['signalled', 'signature_only'] as const) {
-            await sleep(1_000);
-            const result = await saturate({
-              url: `${receivers[name].url}${WEBHOOK_PATH}`,
-              connections: plan.saturationConnections,
-              durationSeconds: plan.saturationSeconds,
-              build: receivers[name].build,
-            });
-            (saturation[name] ??= []).push(result);
+          // Rotated, so no variant always runs right after another's backlog.
+          const order = measurements.map((_, i) => measurements[(i + run) % measurements.length]!);
+          for (const { name, rate } of order) {
+            // The previous variant's answers are all in; a moment for its after-effects too.
+            await sleep(plan.pauseMs);
+            const result = await variants[name](rate, plan.durationMs);
+            paced.set(key(name, rate), [...(paced.get(key(name, rate)) ?? []), result]);
             progress(
-              `${name} ceiling (${plan.saturationConnections} connections): ` +
-                `${result.acksPerSecond.toFixed(0)} acks/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}`,
+              `${name} at ${rate}/s: ${result.acksPerSecond.toFixed(1)} acks/s, p50 ` +
+                `${result.latency.p50.toFixed(1)} ms, p99 ${result.latency.p99.toFixed(1)} ms, ` +
+                `non-2xx ${describeNon2xx(result)}, sent late ${result.late}`,
             );
           }
         }
+
+        const saturation: Partial<Record<VariantName, SaturationRun[]>> = {};
+        if (plan.saturationSeconds > 0) {
+          for (let run = 0; run < plan.runs; run += 1) {
+            for (const name of ['signalled', 'signature_only'] as const) {
+              await sleep(1_000);
+              const result = await saturate({
+                url: `${receivers[name].url}${WEBHOOK_PATH}`,
+                connections: plan.saturationConnections,
+                durationSeconds: plan.saturationSeconds,
+                build: receivers[name].build,
+              });
+              (saturation[name] ??= []).push(result);
+              progress(
+                `${name} ceiling (${plan.saturationConnections} connections): ` +
+                  `${result.acksPerSecond.toFixed(0)} acks/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}`,
+              );
+            }
+          }
+        }
+        return report(plan, measurements, paced, saturation, stack.env.LOG_LEVEL ?? 'info');
+      } finally {
+        await sinks?.stop();
       }
-      return report(plan, names, paced, saturation, stack.env.LOG_LEVEL ?? 'info');
     } finally {
       await signatureOnly.stop();
     }
@@ -221,17 +290,19 @@ async function measure(options: ScenarioOptions, plan: WebhookPlan): Promise<Sce
 
 function report(
   plan: WebhookPlan,
-  names: VariantName[],
-  paced: Record<VariantName, PacedRun[]>,
+  measurements: Measurement[],
+  paced: Map<string, PacedRun[]>,
   saturation: Partial<Record<VariantName, SaturationRun[]>>,
   logLevel: string,
 ): ScenarioResult {
   const p = (runs: PacedRun[], figure: (run: PacedRun) => number, digits = 1) =>
     formatRuns(runs, figure, digits);
-  const rows = names.map((name) => {
-    const runs = paced[name];
+  const runsOf = (name: VariantName, rate = plan.rate) => paced.get(key(name, rate)) ?? [];
+  const rows = measurements.map(({ name, rate }) => {
+    const runs = runsOf(name, rate);
     return [
       VARIANT_TEXT[name],
+      String(rate),
       p(runs, (r) => r.acksPerSecond),
       p(runs, (r) => r.latency.p50),
       p(runs, (r) => r.latency.p99),
@@ -239,8 +310,8 @@ function report(
       String(runs.reduce((total, run) => total + describeNon2xx(run), 0)),
     ];
   });
-  const median = (name: VariantName, figure: (run: PacedRun) => number) =>
-    spreadOf(paced[name], figure).median;
+  const median = (name: VariantName, figure: (run: PacedRun) => number, rate = plan.rate) =>
+    spreadOf(runsOf(name, rate), figure).median;
   const p99 = median('signalled', (r) => r.latency.p99);
   const signatureP50 = median('signature_only', (r) => r.latency.p50);
   const signalCostP50 = median('signalled', (r) => r.latency.p50) - signatureP50;
@@ -264,7 +335,7 @@ function report(
       `delivery). LOG_LEVEL=${logLevel}. The signature-only server is the receiver's own ` +
       '`signatureCheck` and `readDelivery` behind the same request logging, answering without the signal.',
     '',
-    markdownTable(['variant', 'acks/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx'], rows),
+    markdownTable(['variant', 'rate /s', 'acks/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx'], rows),
     '',
     `What the signal costs: ${formatNumber(signalCostP50, 1)} ms at the median (signalled p50 minus ` +
       `signature-only p50). Target: p99 under 50 ms at 200/s — ${p99 < 50 ? 'met' : 'missed'} ` +
@@ -276,6 +347,28 @@ function report(
       'worker on this machine: the signal lands in the review, which wakes for it (a workflow task ' +
       'per signal); the receiver adds the difference.',
   ];
+  if (runsOf('engine_ceiling').length > 0) {
+    const ceilingP99 = median('engine_ceiling', (r) => r.latency.p99);
+    figures.engine_ceiling_p99_ms = ceilingP99;
+    const lower = plan.lowerRate;
+    const lowerCeilingP99 = median('engine_ceiling', (r) => r.latency.p99, lower);
+    lines.push(
+      '',
+      `The engine's own ceiling: the same signals to workflows that do nothing but take them (a ` +
+        `baseline worker with the real worker's tuning and heap) had p99 ` +
+        `${formatNumber(ceilingP99, 1)} ms at ${plan.rate}/s and ` +
+        `${formatNumber(lowerCeilingP99, 1)} ms at ${lower}/s; through the receiver, to the ` +
+        `reviews, p99 was ${formatNumber(
+          median('signalled', (r) => r.latency.p99, lower),
+          1,
+        )} ms ` +
+        `at ${lower}/s. ` +
+        (ceilingP99 < 50
+          ? `The engine leaves room under 50 ms at ${plan.rate}/s: the rest is ours.`
+          : `At ${plan.rate}/s the engine alone is past 50 ms on this machine: no receiver can meet ` +
+            'the target here.'),
+    );
+  }
   const saturationRows = (['signalled', 'signature_only'] as const).flatMap((name) => {
     const runs = saturation[name];
     if (!runs) return [];
@@ -309,6 +402,9 @@ function report(
       ['signature_only_p99_ms', figures.signature_only_p99_ms!],
       ['signal_cost_p50_ms', signalCostP50],
       ['engine_only_p99_ms', figures.engine_only_p99_ms!],
+      ...(figures.engine_ceiling_p99_ms === undefined
+        ? []
+        : [['engine_ceiling_p99_ms', figures.engine_ceiling_p99_ms] as const]),
       ...(figures.webhook_ceiling_per_s === undefined
         ? []
         : [['webhook_ceiling_per_s', figures.webhook_ceiling_per_s] as const]),

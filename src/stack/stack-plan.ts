@@ -5,6 +5,7 @@ import { loadConfig, localUrl, type Config } from '../config';
 import { temporalCliPath } from '../temporal/binaries';
 import { DEFAULT_ADDRESS, loadTemporalSettings } from '../temporal/connection';
 import { devServerArgs, devServerDatabase } from '../temporal/dev-server';
+import { workerNodeFlags } from '../temporal/worker-heap';
 
 /**
  * What `npm start` runs, decided before anything starts: the parts, their commands, the one
@@ -80,6 +81,7 @@ function nodePart(
   title: string,
   entry: string,
   after: PartName[] = [],
+  nodeFlags: string[] = [],
 ): PartSpec {
   const file =
     code === 'source'
@@ -95,7 +97,7 @@ function nodePart(
     title,
     command: process.execPath,
     // tsx's loader in the part's own process: no tsx CLI in between, so signals reach the part.
-    args: code === 'source' ? ['--import', 'tsx', file] : [file],
+    args: code === 'source' ? [...nodeFlags, '--import', 'tsx', file] : [...nodeFlags, file],
     ipc: true,
     signature: file,
     after,
@@ -225,6 +227,7 @@ export function planStack(
       'worker',
       'worker',
       externalTemporal || !wanted.has('temporal') ? [] : ['temporal'],
+      workerNodeFlags(config.workerTuning.maxCachedWorkflows),
     ),
     // An Ingo call in flight may take its whole timeout (the worker's shutdown grace).
     stopTimeoutMs: config.ingo.timeoutMs + GRACEFUL_STOP_MS,

@@ -10,6 +10,7 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
+import { workerNodeFlags } from '../../src/temporal/worker-heap';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -218,6 +219,18 @@ describe('docker-compose.yml agrees with the project', () => {
       expect(words, name).not.toContain('npm');
     }
     expect(asList(services.api!.healthcheck!.test)).toContain('dist/http/healthcheck.js');
+  });
+
+  it('bounds the worker’s heap for its cache, as the local stack and `npm run worker:prod` do', () => {
+    const { workerTuning } = loadConfig(environment(services.worker!));
+    const expected = ['node', ...workerNodeFlags(workerTuning.maxCachedWorkflows), 'dist/worker.js'];
+    expect(asList(services.worker!.command)).toEqual(expected);
+    const scripts = (
+      JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(scripts['worker:prod']).toBe(expected.join(' '));
   });
 
   it('builds one image from the Dockerfile for all of them', () => {

@@ -39,6 +39,17 @@ describe('the local stack plan', () => {
       args: ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/api/main.ts')],
       ipc: true,
     });
+    // The worker's heap is bounded for its cache (src/temporal/worker-heap.ts).
+    expect(part(plan, 'worker')?.args).toEqual([
+      '--max-old-space-size=128',
+      '--max-semi-space-size=8',
+      '--import',
+      'tsx',
+      path.join(PROJECT_ROOT, 'src/worker.ts'),
+    ]);
+    expect(
+      part(planStack({ TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS: '500' }), 'worker')?.args[0],
+    ).toBe('--max-old-space-size=564');
     const temporal = part(plan, 'temporal')!;
     expect(temporal.ipc).toBe(false);
     expect(temporal.args).toEqual(
