@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { OnboardingApiClient } from '../../src/api/client';
 import { startBaselineWorker } from '../baseline/process';
 import { signalSink } from '../baseline/workflows';
-import { startBenchStack, type BenchStack } from '../lib/bench-stack';
+import { startBenchStack } from '../lib/bench-stack';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { kycWebhookEvent } from '../../src/ingo/schemas/webhook';
 import { kycEvent } from '../../src/sandbox/webhook-event';
@@ -24,10 +24,10 @@ import { startSignatureOnlyServer } from '../webhook/child-server';
  * signalling one of a set of open KYC reviews (onboardings whose SSN ends 2222 stay in review, so
  * every delivery wakes a real review, which confirms with Ingo and waits again); beside it the
  * same checks without the signal (signature-only server), and deliveries for users without a
- * review; and the engine's own ceiling: the same signal from a Temporal client to workflows that
- * do nothing but take it (a baseline worker). The receiver and that ceiling are measured at a lower
- * rate too, to show where the engine's p99 stays under the target. Then each receiver's ceiling:
- * as many deliveries as a fixed number of connections can push (autocannon).
+ * review. Then each receiver's ceiling: as many deliveries as a fixed number of connections can
+ * push (autocannon). Last, alone on the machine, the engine's own ceiling: the same signal from a
+ * Temporal client to workflows that do nothing but take it. The receiver and that ceiling are also
+ * measured at a lower rate, to show where the engine's p99 comes under the target.
  */
 
 interface WebhookPlan {
@@ -80,7 +80,8 @@ const VARIANT_TEXT: Record<VariantName, string> = {
   signature_only: 'signature check and parsing only, no signal',
   engine_only: 'the same signal sent straight from a Temporal client: no HTTP, no receiver',
   engine_ceiling:
-    "the engine's ceiling: the same signal from a Temporal client to a workflow that only takes it",
+    "the engine's ceiling: the same signal from a Temporal client to a workflow that only takes " +
+    'it, on a dev server alone',
   no_review: 'receiver, no review for the user (`workflow_not_found`)',
 };
 
@@ -140,6 +141,9 @@ function signalStraight(
   };
 }
 
+/** Paced calls of one variant at a rate, for a duration. */
+type Variant = (rate: number, durationMs: number) => Promise<PacedRun>;
+
 /** One variant at one rate. */
 interface Measurement {
   name: VariantName;
@@ -149,33 +153,87 @@ interface Measurement {
 const key = (name: VariantName, rate: number) => `${name}@${rate}`;
 
 /**
- * `count` signal sinks on a baseline worker of their own (its own process and task queue, the real
- * worker's tuning and heap), and the signals for them: the same KYC events, from a client without
- * the payload codec (the baseline worker has none).
+ * Measures each variant at its rate, `plan.runs` times in rotation (so no variant always runs right
+ * after another's backlog), after a warm-up of each (JIT, connections, first wake-ups).
  */
-async function openSignalSinks(stack: BenchStack, count: number, workDir: string) {
-  const worker = await startBaselineWorker({
-    env: stack.env,
-    taskQueue: SIGNAL_SINK_TASK_QUEUE,
-    logFile: path.join(workDir, 'webhooks-signal-sink-worker.log'),
-  });
-  try {
-    const client = new Client({
-      connection: stack.connection,
-      namespace: stack.scripted.plan.temporal.namespace,
-    });
-    const users = unknownUsers(count);
-    const workflowId = (userId: string) => `bench-signal-sink-${userId}`;
-    for (const userId of users) {
-      await client.workflow.start(signalSink, {
-        taskQueue: SIGNAL_SINK_TASK_QUEUE,
-        workflowId: workflowId(userId),
-      });
+async function pacedRuns(
+  plan: WebhookPlan,
+  measurements: Measurement[],
+  variants: Partial<Record<VariantName, Variant>>,
+  paced: Map<string, PacedRun[]>,
+  progress: (message: string) => void,
+): Promise<void> {
+  const variant = (name: VariantName) => {
+    const run = variants[name];
+    if (!run) throw new Error(`variant ${name} is not set up here`);
+    return run;
+  };
+  for (const name of new Set(measurements.map((m) => m.name))) {
+    await variant(name)(plan.rate, plan.warmupMs);
+  }
+  for (let run = 0; run < plan.runs; run += 1) {
+    const order = measurements.map((_, i) => measurements[(i + run) % measurements.length]!);
+    for (const { name, rate } of order) {
+      // The previous variant's answers are all in; a moment for its after-effects too.
+      await sleep(plan.pauseMs);
+      const result = await variant(name)(rate, plan.durationMs);
+      paced.set(key(name, rate), [...(paced.get(key(name, rate)) ?? []), result]);
+      progress(
+        `${name} at ${rate}/s: ${result.acksPerSecond.toFixed(1)} acks/s, p50 ` +
+          `${result.latency.p50.toFixed(1)} ms, p99 ${result.latency.p99.toFixed(1)} ms, ` +
+          `non-2xx ${describeNon2xx(result)}, sent late ${result.late}`,
+      );
     }
-    return { call: signalStraight(client, users, workflowId), stop: () => worker.stop() };
-  } catch (error) {
-    await worker.stop();
-    throw error;
+  }
+}
+
+/**
+ * The engine's own ceiling for these signals, on a stack of its own that is only the dev server:
+ * `plan.openReviews` workflows that do nothing but take the KYC signal, on a baseline worker (its
+ * own process, the real worker's tuning and heap), signalled from a Temporal client without the
+ * payload codec (the baseline worker has none), at each rate.
+ */
+async function measureEngineCeiling(
+  plan: WebhookPlan,
+  rates: number[],
+  paced: Map<string, PacedRun[]>,
+  options: ScenarioOptions,
+): Promise<void> {
+  const { progress, workDir } = options;
+  progress("starting a dev server alone for the engine's ceiling");
+  const stack = await startBenchStack({ name: 'webhooks-ceiling', workDir, parts: ['temporal'] });
+  try {
+    const worker = await startBaselineWorker({
+      env: stack.env,
+      taskQueue: SIGNAL_SINK_TASK_QUEUE,
+      logFile: path.join(workDir, 'webhooks-signal-sink-worker.log'),
+    });
+    try {
+      const client = new Client({
+        connection: stack.connection,
+        namespace: stack.scripted.plan.temporal.namespace,
+      });
+      const users = unknownUsers(plan.openReviews);
+      const workflowId = (userId: string) => `bench-signal-sink-${userId}`;
+      for (const userId of users) {
+        await client.workflow.start(signalSink, {
+          taskQueue: SIGNAL_SINK_TASK_QUEUE,
+          workflowId: workflowId(userId),
+        });
+      }
+      const call = signalStraight(client, users, workflowId);
+      await pacedRuns(
+        plan,
+        rates.map((rate) => ({ name: 'engine_ceiling', rate })),
+        { engine_ceiling: (rate, durationMs) => pacedCalls({ rate, durationMs, call }) },
+        paced,
+        progress,
+      );
+    } finally {
+      await worker.stop();
+    }
+  } finally {
+    await stack.stop();
   }
 }
 
@@ -187,6 +245,16 @@ async function measure(options: ScenarioOptions, plan: WebhookPlan): Promise<Sce
   const { progress, workDir } = options;
   progress('starting the stack (dist/) and the signature-only receiver');
   const stack = await startBenchStack({ name: 'webhooks', workDir });
+  const paced = new Map<string, PacedRun[]>();
+  const saturation: Partial<Record<VariantName, SaturationRun[]>> = {};
+  const rates = plan.lowerRate > 0 ? [plan.rate, plan.lowerRate] : [plan.rate];
+  const names: VariantName[] = plan.extended
+    ? ['signalled', 'signature_only', 'engine_only', 'no_review']
+    : ['signalled', 'signature_only', 'engine_only'];
+  const measurements: Measurement[] = [
+    ...names.map((name) => ({ name, rate: plan.rate })),
+    ...rates.slice(1).map((rate) => ({ name: 'signalled' as const, rate })),
+  ];
   try {
     const signatureOnly = await startSignatureOnlyServer({
       env: stack.env,
@@ -199,85 +267,48 @@ async function measure(options: ScenarioOptions, plan: WebhookPlan): Promise<Sce
         secret: ingo.webhookSecret,
       };
       const reviewUsers = await openReviews(stack.api, plan.openReviews, progress);
-      const sinks = plan.extended ? await openSignalSinks(stack, plan.openReviews, workDir) : null;
       const receivers = {
         signalled: { url: stack.scripted.apiUrl, build: roundRobin(reviewUsers, signer) },
         signature_only: { url: signatureOnly.url, build: roundRobin(reviewUsers, signer) },
       };
       const http =
-        ({ url, build }: { url: string; build: ReturnType<typeof roundRobin> }) =>
-        (rate: number, durationMs: number) =>
+        ({ url, build }: { url: string; build: ReturnType<typeof roundRobin> }): Variant =>
+        (rate, durationMs) =>
           pacedRequests({ baseUrl: url, rate, durationMs, build });
-      const variants: Record<VariantName, (rate: number, durationMs: number) => Promise<PacedRun>> =
+      await pacedRuns(
+        plan,
+        measurements,
         {
           signalled: http(receivers.signalled),
           signature_only: http(receivers.signature_only),
           engine_only: (rate, durationMs) =>
             pacedCalls({ rate, durationMs, call: signalStraight(stack.client, reviewUsers) }),
-          engine_ceiling: (rate, durationMs) => {
-            if (!sinks) throw new Error('no signal sinks in this plan');
-            return pacedCalls({ rate, durationMs, call: sinks.call });
-          },
           no_review: http({
             url: stack.scripted.apiUrl,
             build: roundRobin(unknownUsers(1000), signer),
           }),
-        };
-      const names: VariantName[] = plan.extended
-        ? ['signalled', 'signature_only', 'engine_only', 'engine_ceiling', 'no_review']
-        : ['signalled', 'signature_only', 'engine_only'];
-      const measurements: Measurement[] = [
-        ...names.map((name) => ({ name, rate: plan.rate })),
-        ...(plan.lowerRate > 0
-          ? (['signalled', 'engine_ceiling'] as const).map((name) => ({
-              name,
-              rate: plan.lowerRate,
-            }))
-          : []),
-      ];
+        },
+        paced,
+        progress,
+      );
 
-      try {
-        // Warm-up (JIT, connections, the reviews' first wake-ups), not recorded.
-        for (const name of names) await variants[name](plan.rate, plan.warmupMs);
-        const paced = new Map<string, PacedRun[]>();
+      if (plan.saturationSeconds > 0) {
         for (let run = 0; run < plan.runs; run += 1) {
-          // Rotated, so no variant always runs right after another's backlog.
-          const order = measurements.map((_, i) => measurements[(i + run) % measurements.length]!);
-          for (const { name, rate } of order) {
-            // The previous variant's answers are all in; a moment for its after-effects too.
-            await sleep(plan.pauseMs);
-            const result = await variants[name](rate, plan.durationMs);
-            paced.set(key(name, rate), [...(paced.get(key(name, rate)) ?? []), result]);
+          for (const name of ['signalled', 'signature_only'] as const) {
+            await sleep(1_000);
+            const result = await saturate({
+              url: `${receivers[name].url}${WEBHOOK_PATH}`,
+              connections: plan.saturationConnections,
+              durationSeconds: plan.saturationSeconds,
+              build: receivers[name].build,
+            });
+            (saturation[name] ??= []).push(result);
             progress(
-              `${name} at ${rate}/s: ${result.acksPerSecond.toFixed(1)} acks/s, p50 ` +
-                `${result.latency.p50.toFixed(1)} ms, p99 ${result.latency.p99.toFixed(1)} ms, ` +
-                `non-2xx ${describeNon2xx(result)}, sent late ${result.late}`,
+              `${name} ceiling (${plan.saturationConnections} connections): ` +
+                `${result.acksPerSecond.toFixed(0)} acks/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}`,
             );
           }
         }
-
-        const saturation: Partial<Record<VariantName, SaturationRun[]>> = {};
-        if (plan.saturationSeconds > 0) {
-          for (let run = 0; run < plan.runs; run += 1) {
-            for (const name of ['signalled', 'signature_only'] as const) {
-              await sleep(1_000);
-              const result = await saturate({
-                url: `${receivers[name].url}${WEBHOOK_PATH}`,
-                connections: plan.saturationConnections,
-                durationSeconds: plan.saturationSeconds,
-                build: receivers[name].build,
-              });
-              (saturation[name] ??= []).push(result);
-              progress(
-                `${name} ceiling (${plan.saturationConnections} connections): ` +
-                  `${result.acksPerSecond.toFixed(0)} acks/s, p50 ${result.p50} ms, p99 ${result.p99} ms, non-2xx ${result.non2xx}`,
-              );
-            }
-          }
-        }
-        return report(plan, measurements, paced, saturation, stack.env.LOG_LEVEL ?? 'info');
-      } finally {
-        await sinks?.stop();
       }
     } finally {
       await signatureOnly.stop();
@@ -286,6 +317,16 @@ async function measure(options: ScenarioOptions, plan: WebhookPlan): Promise<Sce
     progress('stopping the stack');
     await stack.stop();
   }
+  // Alone on the machine: the main stack's reviews would still be working off their backlog.
+  if (plan.extended) await measureEngineCeiling(plan, rates, paced, options);
+  const ceiling = rates.map((rate) => ({ name: 'engine_ceiling' as const, rate }));
+  return report(
+    plan,
+    [...measurements, ...(plan.extended ? ceiling : [])],
+    paced,
+    saturation,
+    stack.env.LOG_LEVEL ?? 'info',
+  );
 }
 
 function report(
@@ -355,7 +396,8 @@ function report(
     lines.push(
       '',
       `The engine's own ceiling: the same signals to workflows that do nothing but take them (a ` +
-        `baseline worker with the real worker's tuning and heap) had p99 ` +
+        "baseline worker with the real worker's tuning and heap), on a dev server with nothing " +
+        `else running, had p99 ` +
         `${formatNumber(ceilingP99, 1)} ms at ${plan.rate}/s and ` +
         `${formatNumber(lowerCeilingP99, 1)} ms at ${lower}/s; through the receiver, to the ` +
         `reviews, p99 was ${formatNumber(
