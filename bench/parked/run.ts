@@ -35,6 +35,8 @@ export interface ParkedOptions {
   holdSeconds: number;
   /** TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS for this run; unset: the configured default. */
   maxCachedWorkflows?: number;
+  /** How long each review waits for the webhook before its first poll (production: 5). */
+  gracePeriodMinutes: number;
   /** How long each phase (starting, parking, deciding, completing) may take. */
   phaseTimeoutMs: number;
   logFile: string;
@@ -163,6 +165,7 @@ export async function runParked(options: ParkedOptions): Promise<ParkedRun> {
   // Warnings and errors only: ~40,000 request log lines would load the benchmark's own process.
   // The shell's overrides (worker tuning, Node options) apply as in every other scenario.
   const env: Record<string, string> = benchStackEnv({ LOG_LEVEL: 'warn' });
+  env.ONBOARDING_KYC_GRACE_PERIOD = `${options.gracePeriodMinutes} minutes`;
   if (options.maxCachedWorkflows !== undefined) {
     env.TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS = String(options.maxCachedWorkflows);
   }
