@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import v8 from 'node:v8';
 import { Client, Connection } from '@temporalio/client';
 import { OnboardingApiClient } from '../../src/api/client';
 import { OnboardingApiError, OnboardingApiUnreachableError } from '../../src/api/client-errors';
@@ -9,6 +8,7 @@ import { describeExit } from '../../src/stack/part-process';
 import { startScriptedStack, type ScriptedStack } from '../../src/stack/scripted-stack';
 import { track } from '../lib/cleanup';
 import { benchStackEnv } from '../lib/bench-stack';
+import { WORKER_SEMI_SPACE_MB, workerOldSpaceMb } from '../../src/temporal/worker-heap';
 import { readProcess, ProcessSampler } from './process-sampler';
 import { forEachLimited, withRetries } from './pool';
 import { benchApplicant } from '../cost/signup';
@@ -92,8 +92,9 @@ function windowRates(times: number[], from: number): number[] {
 }
 
 /** The SDK's default cache size for a worker with this process's heap limit (worker-options.js). */
-function sdkDefaultCache(): number {
-  const heapMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024;
+/** The SDK's default cache for the worker's heap limit (its old space and young generation). */
+function sdkDefaultCache(maxCachedWorkflows: number): number {
+  const heapMiB = workerOldSpaceMb(maxCachedWorkflows) + 3 * WORKER_SEMI_SPACE_MB;
   return Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
 }
 
@@ -184,16 +185,14 @@ export async function runParked(options: ParkedOptions): Promise<ParkedRun> {
     kill: () => stack.stack.kill(),
   });
   const configured = stack.plan.config.workerTuning.maxCachedWorkflows;
-  const sdkDefault = `the SDK's default for this heap limit would be ${sdkDefaultCache()}`;
+  const sdkDefault = `the SDK's default for the worker's heap limit would be ${sdkDefaultCache(configured)}`;
   const cache =
-    configured === undefined
-      ? { size: sdkDefaultCache(), source: 'the SDK default, derived from the heap limit' }
-      : options.maxCachedWorkflows !== undefined
-        ? { size: configured, source: `set for this run; ${sdkDefault}` }
-        : {
-            size: configured,
-            source: `TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS' default; ${sdkDefault}`,
-          };
+    options.maxCachedWorkflows !== undefined
+      ? { size: configured, source: `set for this run; ${sdkDefault}` }
+      : {
+          size: configured,
+          source: `TEMPORAL_WORKER_MAX_CACHED_WORKFLOWS' default; ${sdkDefault}`,
+        };
   const pids = stack.stack.pids();
   const sampled = Object.fromEntries(
     (['worker', 'temporal', 'api', 'sandbox'] as const).flatMap((name) =>

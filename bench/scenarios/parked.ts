@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { workerNodeFlags } from '../../src/temporal/worker-heap';
 import { runParked, type ParkedRun } from '../parked/run';
 import type { ProcessReading } from '../parked/process-sampler';
 import { formatSpread, spread, type Scenario, type ScenarioResult } from '../scenario';
@@ -119,8 +120,8 @@ export const parkedScenario: Scenario = {
             'production 5): the reviews ') +
         `wait for the webhook ${graceMinutes} minutes, then poll (1 min doubling to 1 h)` +
         (polls > 0
-          ? `; reviews waiting that long polled ${polls.toLocaleString('en-US')} times during ` +
-            'the run, as they would in production. '
+          ? `; Ingo was asked ${polls.toLocaleString('en-US')} times more than once per review ` +
+            '(polls of reviews waiting that long, and retried checks). '
           : '; no review reached its first poll. ') +
         `Once all ${onboardings.toLocaleString('en-US')} were \`in_review\` (visibility: ` +
         `\`WorkflowType="kycReview" AND KycStatus="in_review"\`), memory was sampled once a ` +
@@ -151,9 +152,10 @@ export const parkedScenario: Scenario = {
       '',
       `The worker used ${mb(idle)} MB right after it started and ${mb(aboveIdle)} MB more ` +
         `while the onboardings waited, with at most ${cached.toLocaleString('en-US')} workflows ` +
-        `(onboardings and reviews alike) in its cache: what the cached workflows hold, and the ` +
-        `garbage of those evicted that the workflow thread's V8 heap has not collected (it ` +
-        `collects as the heap grows, not while idle). The whole scenario took ` +
+        `(onboardings and reviews alike) in its cache: what the cached workflows hold, and ` +
+        `garbage of evicted ones not yet collected, within the heap's bounds (\`` +
+        `${workerNodeFlags(run.cache.size).join(' ')}\`: src/temporal/worker-heap.ts). ` +
+        `The whole scenario took ` +
         `${(run.totalSeconds / 60).toFixed(1)} minutes.`,
       '',
       `Target: worker RSS under ${TARGET_WORKER_RSS_MB} MB while ` +

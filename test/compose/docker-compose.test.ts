@@ -223,7 +223,11 @@ describe('docker-compose.yml agrees with the project', () => {
 
   it('bounds the worker’s heap for its cache, as the local stack and `npm run worker:prod` do', () => {
     const { workerTuning } = loadConfig(environment(services.worker!));
-    const expected = ['node', ...workerNodeFlags(workerTuning.maxCachedWorkflows), 'dist/worker.js'];
+    const expected = [
+      'node',
+      ...workerNodeFlags(workerTuning.maxCachedWorkflows),
+      'dist/worker.js',
+    ];
     expect(asList(services.worker!.command)).toEqual(expected);
     const scripts = (
       JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
