@@ -91,8 +91,7 @@ function windowRates(times: number[], from: number): number[] {
   return Array.from(full, (count) => (count ?? 0) / WINDOW_SECONDS);
 }
 
-/** The SDK's default cache size for a worker with this process's heap limit (worker-options.js). */
-/** The SDK's default cache for the worker's heap limit (its old space and young generation). */
+/** The SDK's default cache (worker-options.js) for the worker's heap limit: old space and young generation. */
 function sdkDefaultCache(maxCachedWorkflows: number): number {
   const heapMiB = workerOldSpaceMb(maxCachedWorkflows) + 3 * WORKER_SEMI_SPACE_MB;
   return Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);

@@ -4,17 +4,18 @@ import v8 from 'node:v8';
  * The worker's V8 heap, bounded on its command line (the stack, docker-compose.yml, `npm run
  * worker:prod`), because V8 otherwise lets each isolate grow towards a quarter of the machine's
  * memory before collecting: the worker has two (the main thread and the workflow thread), and
- * with 1,000 onboardings parked it held 300-380 MB, most of it garbage; bounded, 183 MB
- * (docs/BENCHMARKS.md, section 5). Node applies these flags to the workflow thread too.
+ * with 1,000 onboardings parked it held 357-382 MB, most of it garbage; bounded, 181 MB, and
+ * 232 MB with 10,000 parked (docs/BENCHMARKS.md, notes). Node applies these flags to the workflow
+ * thread too.
  */
 
-/** Young generation per semi-space: the SDK's default 16 MB is kept three times per isolate. */
+/** Young generation per semi-space, of which V8 keeps three per isolate (16 MB by default here). */
 export const WORKER_SEMI_SPACE_MB = 8;
 
 /**
- * What a cached workflow and the bundle need in the workflow thread's old space: 50 cached
- * workflows held about 30 MB there, the bundle and the SDK about 15 (measured); the rest is room,
- * so collections stay rare.
+ * What the bundle and the cached workflows need in the workflow thread's old space: with 50 cached,
+ * its heap held 29-37 MB after a full collection (measured); the rest is room, so collections stay
+ * rare.
  */
 const OLD_SPACE_BASE_MB = 64;
 const OLD_SPACE_PER_CACHED_WORKFLOW_MB = 1;
