@@ -1,5 +1,5 @@
-import type { LocalStack } from '../src/stack/local-stack';
-import type { PartName } from '../src/stack/stack-plan';
+import type { LocalStack } from '../dev/stack/local-stack';
+import type { PartName } from '../dev/stack/stack-plan';
 import { sleep } from './time';
 
 /**

@@ -3,7 +3,7 @@ import { OnboardingApiError } from '../src/api/client-errors';
 import type { OnboardingListItem } from '../src/api/schemas';
 import { RetryCounter, transientReason, withApiRetry } from './api-retry';
 import type { PlannedSignup } from './plan';
-import { SandboxAdminError } from '../src/demo/sandbox-admin';
+import { SandboxAdminError } from '../dev/demo/sandbox-admin';
 import type { SandboxAdmin } from './sandbox-admin';
 
 /**

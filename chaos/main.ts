@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { OnboardingApiClient } from '../src/api/client';
 import { createIngoClients } from '../src/ingo';
-import { startScriptedStack, type ScriptedStack } from '../src/stack/scripted-stack';
+import { startScriptedStack, type ScriptedStack } from '../dev/stack/scripted-stack';
 import { judge, type Verdict } from './assertions';
 import { CRASH_SCHEDULE, CrashRunner } from './crashes';
 import { OutsideDecisions } from './decisions';

@@ -1,5 +1,5 @@
 import type { StartOnboardingBody } from '../src/api/schemas';
-import type { TimingRequest } from '../src/workflows/onboarding-input';
+import type { TimingRequest } from '../src/contract/onboarding-input';
 import { Random } from './random';
 
 /**

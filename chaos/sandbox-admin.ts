@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sleep } from './time';
-import { SandboxAdminError } from '../src/demo/sandbox-admin';
+import { SandboxAdminError } from '../dev/demo/sandbox-admin';
 
 /**
  * The sandbox's admin API as the chaos run uses it (docs/SANDBOX.md): what Ingo holds (stats,

@@ -1,4 +1,4 @@
-import type { TimingRequest } from '../src/workflows/onboarding-input';
+import type { TimingRequest } from '../src/contract/onboarding-input';
 
 /**
  * What a chaos run runs with: the faults issue 8 asks for, set on the sandbox at start, and timings

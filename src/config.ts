@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, timingSchema } from './workflows/onboarding-input';
+import { duration, timingSchema } from './contract/onboarding-input';
 
 /**
  * The one place configuration is read. Every variable is validated here, once, and a bad value

@@ -16,8 +16,8 @@ import {
   kycResultSignal,
   kycStatusChangedSignal,
   routableAccountIssuedSignal,
-} from '../../src/workflows/messages';
-import type { Timing } from '../../src/workflows/onboarding-input';
+} from '../../src/contract/messages';
+import type { Timing } from '../../src/contract/onboarding-input';
 import { LIGHTER_WORKFLOWS } from '../../src/workflows/patches';
 import { searchAttributePublisher } from '../../src/workflows/publish-search-attributes';
 import {
@@ -25,7 +25,7 @@ import {
   KycStatusKey,
   OnboardingStatusKey,
   OnboardingStepKey,
-} from '../../src/workflows/search-attributes';
+} from '../../src/contract/search-attributes';
 import type { BaselineActivities } from './activities';
 
 /**

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { startOnboarding } from '../../src/temporal/start-onboarding';
-import { kycWorkflowId } from '../../src/workflows/ids';
+import { kycWorkflowId } from '../../src/contract/ids';
 import type { KycOutcome } from '../../src/workflows/kyc-review';
-import { statusQuery, type OnboardingStatusView } from '../../src/workflows/messages';
-import type { OnboardingRequest } from '../../src/workflows/onboarding-input';
+import { statusQuery, type OnboardingStatusView } from '../../src/contract/messages';
+import type { OnboardingRequest } from '../../src/contract/onboarding-input';
 import { countCost, normaliseEventType, type CostCount, type HistoryJson } from './actions';
 import { benchApplicant, OPTIONAL_STEPS } from './signup';
 import type { TimeSkippingStack } from './time-skipping-stack';

@@ -1,4 +1,4 @@
-import type { OnboardingRequest } from '../../src/workflows/onboarding-input';
+import type { OnboardingRequest } from '../../src/contract/onboarding-input';
 
 /**
  * Signups for the benchmarks: each its own id and email (so it owns exactly one Ingo user), the

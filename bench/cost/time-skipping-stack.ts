@@ -11,9 +11,9 @@ import { createApp } from '../../src/api/app';
 import { encryptedDataConverter } from '../../src/codec/data-converter';
 import { createKeyring } from '../../src/codec/keyring';
 import { config, type Config } from '../../src/config';
-import { NO_FAULTS } from '../../src/sandbox/faults';
-import { createSandbox } from '../../src/sandbox/sandbox';
-import { temporalTestServerPath } from '../../src/temporal/binaries';
+import { NO_FAULTS } from '../../dev/sandbox/faults';
+import { createSandbox } from '../../dev/sandbox/sandbox';
+import { temporalTestServerPath } from '../../dev/temporal/binaries';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { createOnboardingWorker } from '../../src/worker';
 

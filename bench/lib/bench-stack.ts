@@ -4,8 +4,8 @@ import { Client, Connection } from '@temporalio/client';
 import { OnboardingApiClient } from '../../src/api/client';
 import { encryptedDataConverter } from '../../src/codec/data-converter';
 import { loadKeyring } from '../../src/codec/keyring';
-import { startScriptedStack, type ScriptedStack } from '../../src/stack/scripted-stack';
-import type { PartName } from '../../src/stack/stack-plan';
+import { startScriptedStack, type ScriptedStack } from '../../dev/stack/scripted-stack';
+import type { PartName } from '../../dev/stack/stack-plan';
 import { track } from './cleanup';
 
 /**

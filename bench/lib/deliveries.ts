@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { signRequest } from '../../src/ingo/signing';
-import { kycEvent } from '../../src/sandbox/webhook-event';
+import { kycEvent } from '../../dev/sandbox/webhook-event';
 import type { PacedRequest } from './paced-http';
 
 /**

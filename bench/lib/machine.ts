@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { temporalCliPath } from '../../src/temporal/binaries';
+import { temporalCliPath } from '../../dev/temporal/binaries';
 
 /**
  * What every figure states beside it: the machine (cores, CPU, memory), the versions (Node, the

@@ -3,14 +3,14 @@ import type { Client } from '@temporalio/client';
 import type { StartOnboardingBody } from '../../src/api/schemas';
 import type { RoutableAccountAnnouncement } from '../../src/ingo/account-announcement';
 import type { KycWebhookEvent } from '../../src/ingo/schemas/webhook';
-import { onboardingWorkflowId } from '../../src/workflows/ids';
-import type { OnboardingResult } from '../../src/workflows/messages';
-import { timingSchema } from '../../src/workflows/onboarding-input';
+import { onboardingWorkflowId } from '../../src/contract/ids';
+import type { OnboardingResult } from '../../src/contract/messages';
+import { timingSchema } from '../../src/contract/onboarding-input';
 import {
   KycStatusKey,
   OnboardingStatusKey,
   OnboardingStepKey,
-} from '../../src/workflows/search-attributes';
+} from '../../src/contract/search-attributes';
 import type { Announcement } from '../baseline/activities';
 import type { BaselineInput, BaselineResult } from '../baseline/workflows';
 import type { BenchStack } from './bench-stack';

@@ -4,7 +4,7 @@ import { measureCase, type CostCase, type CostMeasurement } from '../cost/measur
 import { backoffPhase, expectedPolls, maxPolls } from '../cost/polling';
 import { startTimeSkippingStack } from '../cost/time-skipping-stack';
 import { formatSpread, spread, type Scenario, type ScenarioResult } from '../scenario';
-import { timingSchema } from '../../src/workflows/onboarding-input';
+import { timingSchema } from '../../src/contract/onboarding-input';
 
 /**
  * Scenario 4, cost per onboarding: history events, Temporal Cloud actions and Ingo API calls of

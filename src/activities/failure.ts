@@ -6,7 +6,7 @@ import {
   isIngoError,
   type IngoError,
 } from '../ingo';
-import { INGO_OUTCOME_UNKNOWN } from '../workflows/failure-types';
+import { INGO_OUTCOME_UNKNOWN } from '../contract/failure-types';
 
 /** What an operator sees of an Ingo error: the same for every step, never request data. */
 export interface IngoFailureDetails {

@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { IngoUser } from '../ingo/schemas/banking';
 import type { KycStatus } from '../ingo/kyc-status';
-import { INGO_USER_CONFLICT } from '../workflows/failure-types';
-import { ONBOARDING_TAG } from '../workflows/ids';
-import type { Applicant } from '../workflows/onboarding-input';
+import { INGO_USER_CONFLICT } from '../contract/failure-types';
+import { ONBOARDING_TAG } from '../contract/ids';
+import type { Applicant } from '../contract/onboarding-input';
 import { activityScope, type ActivityDependencies } from './dependencies';
 import { ingoCall } from './failure';
 

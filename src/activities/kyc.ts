@@ -1,6 +1,6 @@
 import { IngoInvalidStateError } from '../ingo';
 import type { KycStatus } from '../ingo/kyc-status';
-import type { KycData } from '../workflows/onboarding-input';
+import type { KycData } from '../contract/onboarding-input';
 import { activityScope, type ActivityDependencies } from './dependencies';
 import { ingoCall } from './failure';
 

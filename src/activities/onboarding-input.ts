@@ -1,10 +1,10 @@
 import { validationFailure } from '../validation';
-import { INVALID_ONBOARDING_INPUT } from '../workflows/failure-types';
+import { INVALID_ONBOARDING_INPUT } from '../contract/failure-types';
 import {
   onboardingInput,
   type OnboardingInput,
   type OnboardingRequest,
-} from '../workflows/onboarding-input';
+} from '../contract/onboarding-input';
 
 /**
  * The onboarding's input check, run by the workflow as a local activity: zod stays out of the

@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Biller } from '../ingo/schemas/ingopay';
-import { BILLER_NOT_FOUND } from '../workflows/failure-types';
-import type { BillPayToken, CheckPayoutToken } from '../workflows/messages';
-import type { billPay, checkByMail } from '../workflows/onboarding-input';
+import { BILLER_NOT_FOUND } from '../contract/failure-types';
+import type { BillPayToken, CheckPayoutToken } from '../contract/messages';
+import type { billPay, checkByMail } from '../contract/onboarding-input';
 import type { ApplicantProfile } from './ingo-user';
 import { activityScope, type ActivityDependencies } from './dependencies';
 import { ingoCall } from './failure';

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { errorHandler, HttpError, notFound } from '../http/errors';
 import { createWebhookRouter } from '../webhooks/receiver';
-import type { TimingRequest } from '../workflows/onboarding-input';
+import type { TimingRequest } from '../contract/onboarding-input';
 import { createOnboardingApiRouter } from './onboardings-router';
 
 /**

@@ -16,8 +16,8 @@ import {
   type OnboardingHandle,
 } from '../temporal/start-onboarding';
 import type { FieldIssue } from '../validation';
-import { INVALID_KYC_DATA, NOT_ALLOWED_NOW } from '../workflows/failure-types';
-import { onboardingWorkflowId } from '../workflows/ids';
+import { INVALID_KYC_DATA, NOT_ALLOWED_NOW } from '../contract/failure-types';
+import { onboardingWorkflowId } from '../contract/ids';
 import {
   resubmitKycUpdate,
   retryUpdate,
@@ -25,8 +25,8 @@ import {
   type ResubmitAccepted,
   type RetryAccepted,
   type RetryRequest,
-} from '../workflows/messages';
-import type { KycData, OnboardingRequest, TimingRequest } from '../workflows/onboarding-input';
+} from '../contract/messages';
+import type { KycData, OnboardingRequest, TimingRequest } from '../contract/onboarding-input';
 import { OnboardingServiceError } from './onboarding-service-error';
 import { fullView, listItemView, startedView, summaryView } from './onboarding-view';
 import type {

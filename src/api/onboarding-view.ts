@@ -6,14 +6,14 @@ import {
   type OnboardingStatus,
   type OnboardingStatusView,
   type OnboardingStep,
-} from '../workflows/messages';
+} from '../contract/messages';
 import {
   IngoUserIdKey,
   KycStatusKey,
   OnboardingStatusKey,
   OnboardingStepKey,
-} from '../workflows/search-attributes';
-import { signupIdOfWorkflow } from '../workflows/ids';
+} from '../contract/search-attributes';
+import { signupIdOfWorkflow } from '../contract/ids';
 import type {
   ApiStatus,
   ApiStepError,

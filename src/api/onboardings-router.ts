@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { HttpError } from '../http/errors';
 import { fieldIssues } from '../validation';
-import type { TimingRequest } from '../workflows/onboarding-input';
+import type { TimingRequest } from '../contract/onboarding-input';
 import { bearerAuth } from './bearer-auth';
 import { jsonBody } from './json-body';
 import { OnboardingService } from './onboarding-service';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { KYC_STATUSES } from '../ingo/kyc-status';
-import { ONBOARDING_STEPS } from '../workflows/messages';
+import { ONBOARDING_STEPS } from '../contract/messages';
 import {
   applicant,
   billPay,
@@ -9,7 +9,7 @@ import {
   kycData,
   onboardingInput,
   timingOverrides,
-} from '../workflows/onboarding-input';
+} from '../contract/onboarding-input';
 
 /**
  * The onboarding API's bodies, requests and responses, shared by the router (which validates what

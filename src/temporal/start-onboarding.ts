@@ -1,18 +1,18 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { describeIssues, fieldIssues, type FieldIssue } from '../validation';
-import { onboardingWorkflowId } from '../workflows/ids';
+import { onboardingWorkflowId } from '../contract/ids';
 import type { onboarding } from '../workflows/onboarding';
 import {
   onboardingInput,
   type OnboardingRequest,
   type TimingRequest,
-} from '../workflows/onboarding-input';
+} from '../contract/onboarding-input';
 import {
   KycStatusKey,
   OnboardingStatusKey,
   OnboardingStepKey,
-} from '../workflows/search-attributes';
+} from '../contract/search-attributes';
 
 /** A start request that fails validation; `issues` name the fields, never their values. */
 export class OnboardingRequestError extends Error {

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { RoutableAccountAnnouncement } from '../ingo/account-announcement';
-import { kycWorkflowId } from '../workflows/ids';
-import { routableAccountIssuedSignal } from '../workflows/messages';
+import { kycWorkflowId } from '../contract/ids';
+import { routableAccountIssuedSignal } from '../contract/messages';
 import { withinDeadline } from './temporal-deadline';
 
 /** What became of an account announcement: in an onboarding's history, or none running to want it. */

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { KycWebhookEvent } from '../ingo/schemas/webhook';
-import { kycWorkflowId } from '../workflows/ids';
-import { kycResultSignal } from '../workflows/messages';
+import { kycWorkflowId } from '../contract/ids';
+import { kycResultSignal } from '../contract/messages';
 import { withinDeadline } from './temporal-deadline';
 
 /** What became of a KYC event: in the review's history, or no review running to receive it. */

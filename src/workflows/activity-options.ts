@@ -1,7 +1,7 @@
 import type { ActivityOptions, RetryPolicy } from '@temporalio/common';
 import { NON_RETRYABLE_INGO_ERRORS } from '../ingo/errors';
-import { ORCHESTRATOR_NON_RETRYABLE } from './failure-types';
-import type { Timing } from './onboarding-input';
+import { ORCHESTRATOR_NON_RETRYABLE } from '../contract/failure-types';
+import type { Timing } from '../contract/onboarding-input';
 
 /**
  * Retries of Ingo calls are decided by the failure's type name, as classified by the Ingo client:

@@ -20,11 +20,11 @@ import {
   type KycDecisionSource,
   type KycProgress,
   type KycReviewSummary,
-} from './messages';
-import type { KycData, Timing } from './onboarding-input';
+} from '../contract/messages';
+import type { KycData, Timing } from '../contract/onboarding-input';
 import { LIGHTER_WORKFLOWS } from './patches';
 import { searchAttributePublisher } from './publish-search-attributes';
-import { IngoUserIdKey, KycStatusKey } from './search-attributes';
+import { IngoUserIdKey, KycStatusKey } from '../contract/search-attributes';
 
 export interface KycReviewInput {
   ingoUserId: string;

@@ -1,4 +1,4 @@
-import type * as OnboardingInputSchemas from './onboarding-input';
+import type * as OnboardingInputSchemas from '../contract/onboarding-input';
 
 /**
  * The onboarding's zod schemas, loaded only on the paths that need them: corrected KYC data, and
@@ -10,5 +10,5 @@ import type * as OnboardingInputSchemas from './onboarding-input';
  */
 export function onboardingInputSchemas(): typeof OnboardingInputSchemas {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazily, on purpose (above)
-  return require('./onboarding-input') as typeof OnboardingInputSchemas;
+  return require('../contract/onboarding-input') as typeof OnboardingInputSchemas;
 }

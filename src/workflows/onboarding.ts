@@ -29,8 +29,8 @@ import {
   INVALID_ONBOARDING_INPUT,
   KYC_DEADLINE_EXCEEDED,
   NOT_ALLOWED_NOW,
-} from './failure-types';
-import { bankAccountLinkKey, kycWorkflowId, onboardingWorkflowId, payoutUniqueId } from './ids';
+} from '../contract/failure-types';
+import { bankAccountLinkKey, kycWorkflowId, onboardingWorkflowId, payoutUniqueId } from '../contract/ids';
 import { kycReview, type KycOutcome } from './kyc-review';
 import { onboardingInputSchemas } from './lazy-schemas';
 import {
@@ -46,8 +46,8 @@ import {
   type RetryRequest,
   type RoutableAccountSummary,
   type StepError,
-} from './messages';
-import type { KycData, OnboardingInput, OnboardingRequest, Timing } from './onboarding-input';
+} from '../contract/messages';
+import type { KycData, OnboardingInput, OnboardingRequest, Timing } from '../contract/onboarding-input';
 import { ADOPT_ANNOUNCED_ACCOUNT, LIGHTER_WORKFLOWS } from './patches';
 import { searchAttributePublisher } from './publish-search-attributes';
 import {
@@ -55,7 +55,7 @@ import {
   KycStatusKey,
   OnboardingStatusKey,
   OnboardingStepKey,
-} from './search-attributes';
+} from '../contract/search-attributes';
 
 /**
  * One onboarding per signup, as workflow `onboarding-<signupId>`: Ingo user (exactly once), KYC

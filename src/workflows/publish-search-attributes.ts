@@ -1,5 +1,5 @@
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { KycStatusKey } from './search-attributes';
+import type { KycStatusKey } from '../contract/search-attributes';
 
 export interface KeywordAttribute {
   /** Every attribute of ours is a keyword. */

@@ -6,8 +6,8 @@ import { IngoServerError, NON_RETRYABLE_INGO_ERRORS, RETRYABLE_INGO_ERRORS } fro
 import {
   INGO_OUTCOME_UNKNOWN,
   ORCHESTRATOR_NON_RETRYABLE,
-} from '../../src/workflows/failure-types';
-import { bankAccountLinkKey } from '../../src/workflows/ids';
+} from '../../src/contract/failure-types';
+import { bankAccountLinkKey } from '../../src/contract/ids';
 import { NO_FAULTS, matching, until } from '../sandbox/helpers';
 import {
   adminUser,

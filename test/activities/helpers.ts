@@ -9,7 +9,7 @@ import type { ApplicantProfile } from '../../src/activities/ingo-user';
 import type { TokenizeBillPayInput } from '../../src/activities/payouts';
 import { config } from '../../src/config';
 import { createIngoClients } from '../../src/ingo';
-import type { SandboxOverrides } from '../../src/sandbox/options';
+import type { SandboxOverrides } from '../../dev/sandbox/options';
 import { applicantRequest } from '../fixtures/ingo-requests';
 import { NO_FAULTS, startSandbox, until, type TestSandbox } from '../sandbox/helpers';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { INGO_USER_CONFLICT, ORCHESTRATOR_NON_RETRYABLE } from '../../src/workflows/failure-types';
-import { ONBOARDING_TAG } from '../../src/workflows/ids';
+import { INGO_USER_CONFLICT, ORCHESTRATOR_NON_RETRYABLE } from '../../src/contract/failure-types';
+import { ONBOARDING_TAG } from '../../src/contract/ids';
 import type { IngoFailureDetails } from '../../src/activities/failure';
 import { anyString, matching } from '../sandbox/helpers';
 import {

@@ -12,7 +12,7 @@ import { OnboardingApiClient } from '../../src/api/client';
 import { OnboardingApiError } from '../../src/api/client-errors';
 import type { OnboardingListItem, OnboardingView } from '../../src/api/schemas';
 import { encryptedDataConverter } from '../../src/codec/data-converter';
-import { onboardingWorkflowId } from '../../src/workflows/ids';
+import { onboardingWorkflowId } from '../../src/contract/ids';
 import { FAST, signup, startHarness, type Harness } from '../onboarding/harness';
 import { NO_FAULTS } from '../sandbox/helpers';
 import { TEST_KEYRING } from '../fixtures/test-keyring';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { backoffPhase, expectedPolls, maxPolls, pollTimes } from '../../bench/cost/polling';
-import { timingSchema } from '../../src/workflows/onboarding-input';
+import { timingSchema } from '../../src/contract/onboarding-input';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

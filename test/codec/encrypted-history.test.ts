@@ -23,7 +23,7 @@ import { bundleWorkflows } from '../../scripts/bundle-workflows';
 import { encryptedDataConverter } from '../../src/codec/data-converter';
 import { EncryptionCodec } from '../../src/codec/encryption-codec';
 import { createKeyring } from '../../src/codec/keyring';
-import { temporalTestServerPath } from '../../src/temporal/binaries';
+import { temporalTestServerPath } from '../../dev/temporal/binaries';
 import { installQuietRuntime } from '../temporal/helpers';
 import * as activities from './fixtures/activities';
 import type { Applicant } from './fixtures/applicant';

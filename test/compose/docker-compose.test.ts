@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { workerNodeFlags } from '../../src/temporal/worker-heap';
-import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -145,9 +145,15 @@ function asList(command: string | string[] | undefined): string[] {
   return typeof command === 'string' ? command.split(/\s+/) : (command ?? []);
 }
 
-/** `dist/<x>.js` → `src/<x>.ts`, for every built script a command or health check runs. */
+/** Every built script a command or health check runs: `dist/<x>.js` or `dist-dev/<x>.js`. */
 function builtScripts(words: string[]): string[] {
-  return words.filter((word) => /^dist\/.+\.js$/.test(word));
+  return words.filter((word) => /^dist(-dev)?\/.+\.js$/.test(word));
+}
+
+/** The source a built script comes from: `dist/<x>.js` ← `src/<x>.ts`, `dist-dev/<x>.js` ← `<x>.ts`. */
+function sourceOf(script: string): string {
+  const ts = script.replace(/\.js$/, '.ts');
+  return ts.startsWith('dist-dev/') ? ts.slice('dist-dev/'.length) : ts.replace(/^dist\//, 'src/');
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -213,7 +219,7 @@ describe('docker-compose.yml agrees with the project', () => {
       expect(builtScripts(command), name).toHaveLength(1);
       const words = [...command, ...asList(service.healthcheck?.test)];
       for (const script of builtScripts(words)) {
-        const source = script.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts');
+        const source = sourceOf(script);
         expect(fs.existsSync(path.join(ROOT, source)), `${name}: ${source}`).toBe(true);
       }
       expect(words, name).not.toContain('npm');

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { OnboardingApiError } from '../../src/api/client-errors';
 import type { OnboardingView, StartOnboardingBody } from '../../src/api/schemas';
-import { runDemo, type DemoDependencies } from '../../src/demo/demo';
-import { eraseRows } from '../../src/demo/progress-view';
-import type { IngoFacts } from '../../src/demo/outcome';
-import { SandboxAdminError, type SandboxAdminApi } from '../../src/demo/sandbox-admin';
-import { demoScenarios } from '../../src/demo/scenarios';
-import { demoSettings } from '../../src/demo/settings';
+import { runDemo, type DemoDependencies } from '../../dev/demo/demo';
+import { eraseRows } from '../../dev/demo/progress-view';
+import type { IngoFacts } from '../../dev/demo/outcome';
+import { SandboxAdminError, type SandboxAdminApi } from '../../dev/demo/sandbox-admin';
+import { demoScenarios } from '../../dev/demo/scenarios';
+import { demoSettings } from '../../dev/demo/settings';
 import { completed, view } from './views';
 
 // A whole demo run against a scripted API and sandbox: what it prints (one line per change off

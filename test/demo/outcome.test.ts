@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { API_STATUSES } from '../../src/api/schemas';
-import { outcomeNote, verdictOf } from '../../src/demo/outcome';
-import { demoSettings, demoTimeoutMs, workflowLink } from '../../src/demo/settings';
+import { outcomeNote, verdictOf } from '../../dev/demo/outcome';
+import { demoSettings, demoTimeoutMs, workflowLink } from '../../dev/demo/settings';
 import { loadConfig } from '../../src/config';
-import { readLocalDefaults } from '../../src/stack/stack-plan';
-import { timingSchema } from '../../src/workflows/onboarding-input';
+import { readLocalDefaults } from '../../dev/stack/stack-plan';
+import { timingSchema } from '../../src/contract/onboarding-input';
 import { completed, view } from './views';
 
 // When a demo row is done, and whether it is a ✓ or a ✗; what it says it ended with; and the

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OnboardingApiClient } from '../../src/api/client';
-import { preflight } from '../../src/demo/preflight';
-import { SandboxAdmin } from '../../src/demo/sandbox-admin';
-import { freePorts } from '../../src/stack/free-ports';
+import { preflight } from '../../dev/demo/preflight';
+import { SandboxAdmin } from '../../dev/demo/sandbox-admin';
+import { freePorts } from '../../dev/stack/free-ports';
 
 // Before starting anything the demo checks the stack is there and takes its token; each problem
 // is one line naming the URL that failed and what to do.
@@ -97,7 +97,7 @@ describe('`npm run demo` without a stack', () => {
   it('exits 1 with one line naming the URL and `npm start`', async () => {
     const [apiPort, sandboxPort] = await freePorts(2);
     const root = path.resolve(__dirname, '../..');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/main.ts'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'dev/demo/main.ts'], {
       cwd: root,
       env: {
         ...process.env,

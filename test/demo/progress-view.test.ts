@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createLiveOutput } from '../../src/demo/live-output';
-import { durationText } from '../../src/timing-text';
+import { createLiveOutput } from '../../dev/demo/live-output';
+import { durationText } from '../../dev/timing-text';
 import {
   clip,
   eraseRows,
@@ -11,7 +11,7 @@ import {
   renderTable,
   terminalRows,
   type ProgressRow,
-} from '../../src/demo/progress-view';
+} from '../../dev/demo/progress-view';
 
 // The demo's screen as text: the live table (TTY), one line per change (pipes, CI), the summary.
 

@@ -5,7 +5,7 @@ import {
   newRunId,
   readExampleRequest,
   SCENARIO_SPECS,
-} from '../../src/demo/scenarios';
+} from '../../dev/demo/scenarios';
 
 // The demo's requests are the documented example, varied per scenario and per run; each must be
 // one the API accepts, and together they must cover every KYC outcome of the sandbox contract.

@@ -114,7 +114,7 @@ describe('README.md', () => {
   it('lists no variable in its configuration section that nothing reads', () => {
     const external = envconfigNames();
     expect(external).toEqual(expect.arrayContaining(['TEMPORAL_ADDRESS', 'TEMPORAL_API_KEY']));
-    const installer = read('scripts/install-temporal.mjs') + read('src/temporal/binaries.ts');
+    const installer = read('scripts/install-temporal.mjs') + read('dev/temporal/binaries.ts');
     for (const name of INSTALL_VARIABLES) expect(installer).toContain(name);
 
     const known = [...envSchemaKeys(), ...external, ...INSTALL_VARIABLES];

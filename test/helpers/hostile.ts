@@ -14,8 +14,8 @@ import { createApp } from '../../src/api/app';
 import { encryptedDataConverter } from '../../src/codec/data-converter';
 import { serve, type ServerTimeouts } from '../../src/http/serve';
 import { signRequest } from '../../src/ingo/signing';
-import { temporalCliPath } from '../../src/temporal/binaries';
-import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
+import { temporalCliPath } from '../../dev/temporal/binaries';
+import { SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
 import { TEST_KEYRING } from '../fixtures/test-keyring';
 import { installQuietRuntime } from '../temporal/helpers';
 

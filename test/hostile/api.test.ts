@@ -13,8 +13,8 @@ import { parse as parseQuery } from 'node:querystring';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOnboardingBody } from '../../src/api/schemas';
-import { onboardingWorkflowId } from '../../src/workflows/ids';
-import { onboardingInput } from '../../src/workflows/onboarding-input';
+import { onboardingWorkflowId } from '../../src/contract/ids';
+import { onboardingInput } from '../../src/contract/onboarding-input';
 import { captureLogs, type CapturedLogs } from '../fixtures/captured-logs';
 import {
   API_TOKEN,

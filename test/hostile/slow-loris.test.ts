@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_TIMEOUTS } from '../../src/http/serve';
-import { kycWorkflowId } from '../../src/workflows/ids';
+import { kycWorkflowId } from '../../src/contract/ids';
 import { captureLogs, type CapturedLogs } from '../fixtures/captured-logs';
 import {
   delivery,

@@ -8,7 +8,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kycWorkflowId } from '../../src/workflows/ids';
+import { kycWorkflowId } from '../../src/contract/ids';
 import { captureLogs, type CapturedLogs } from '../fixtures/captured-logs';
 import {
   delivery,

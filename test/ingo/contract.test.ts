@@ -20,7 +20,7 @@ import {
 } from '../../src/ingo';
 import type { CreateUserRequest } from '../../src/ingo/schemas/banking';
 import type { VerifyBillpayRequest, VerifyCheckRequest } from '../../src/ingo/schemas/ingopay';
-import { createSandbox, type RunningSandbox } from '../../src/sandbox/sandbox';
+import { createSandbox, type RunningSandbox } from '../../dev/sandbox/sandbox';
 import type { Stats } from '../sandbox/helpers';
 import { applicantRequest, billpayRawFields, checkToBeneficiary } from '../fixtures/ingo-requests';
 

@@ -8,7 +8,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { retryUpdate, type OnboardingStatusView } from '../../src/workflows/messages';
+import { retryUpdate, type OnboardingStatusView } from '../../src/contract/messages';
 import { NO_FAULTS, until } from '../sandbox/helpers';
 import { FAST, signup, startHarness, type Harness, type OnboardingHandle } from './harness';
 

@@ -7,13 +7,13 @@
 
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resubmitKycUpdate, retryUpdate } from '../../src/workflows/messages';
+import { resubmitKycUpdate, retryUpdate } from '../../src/contract/messages';
 import {
   IngoUserIdKey,
   KycStatusKey,
   OnboardingStatusKey,
   OnboardingStepKey,
-} from '../../src/workflows/search-attributes';
+} from '../../src/contract/search-attributes';
 import { OnboardingRequestError } from '../../src/temporal/start-onboarding';
 import { NO_FAULTS, until } from '../sandbox/helpers';
 import { FAST, signup, startHarness, type Harness } from './harness';

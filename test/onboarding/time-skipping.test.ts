@@ -6,15 +6,15 @@ import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/clie
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KycStatus } from '../../src/ingo/kyc-status';
-import { kycWorkflowId } from '../../src/workflows/ids';
+import { kycWorkflowId } from '../../src/contract/ids';
 import {
   kycProgressQuery,
   kycResultSignal,
   kycStatusChangedSignal,
   resubmitKycUpdate,
   retryUpdate,
-} from '../../src/workflows/messages';
-import { OnboardingStatusKey } from '../../src/workflows/search-attributes';
+} from '../../src/contract/messages';
+import { OnboardingStatusKey } from '../../src/contract/search-attributes';
 import { until } from '../sandbox/helpers';
 import { signup, startHarness, type Harness, type OnboardingHandle } from './harness';
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ingoPayCommon, rawCheckToBeneficiary } from '../fixtures/ingo-requests';
-import type { FaultCounts } from '../../src/sandbox/faults';
+import type { FaultCounts } from '../../dev/sandbox/faults';
 import {
   anyString,
   createUser,

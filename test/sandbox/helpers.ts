@@ -4,12 +4,12 @@ import pino from 'pino';
 import { expect } from 'vitest';
 import { signRequest, verifyRequest, type VerifyResult } from '../../src/ingo/signing';
 import type { WebhookDelivery } from '../../src/ingo/schemas/webhook';
-import { NO_FAULTS } from '../../src/sandbox/faults';
+import { NO_FAULTS } from '../../dev/sandbox/faults';
 
 export { NO_FAULTS };
-import type { SandboxOverrides } from '../../src/sandbox/options';
-import { createSandbox, type Sandbox } from '../../src/sandbox/sandbox';
-import type { WebhookStats } from '../../src/sandbox/webhooks';
+import type { SandboxOverrides } from '../../dev/sandbox/options';
+import { createSandbox, type Sandbox } from '../../dev/sandbox/sandbox';
+import type { WebhookStats } from '../../dev/sandbox/webhooks';
 import { applicantRequest } from '../fixtures/ingo-requests';
 
 /**

@@ -4,13 +4,13 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 
-/** `npm run sandbox` (src/sandbox/main.ts): starts from configuration, stops on SIGTERM. */
+/** `npm run sandbox` (dev/sandbox/main.ts): starts from configuration, stops on SIGTERM. */
 
 const ROOT = path.resolve(__dirname, '../..');
 
 /** One process (node with tsx's loader) rather than the tsx CLI's two, so signals reach it directly. */
 function run(env: Record<string, string>) {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/sandbox/main.ts'], {
+  return spawn(process.execPath, ['--import', 'tsx', 'dev/sandbox/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { banner, stackFacts } from '../../src/stack/banner';
-import { planStack, readLocalDefaults } from '../../src/stack/stack-plan';
+import { banner, stackFacts } from '../../dev/stack/banner';
+import { planStack, readLocalDefaults } from '../../dev/stack/stack-plan';
 
 // What `npm start` tells a person once the stack is up, and the same facts for tools.
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogOutput, toEntry } from '../../src/stack/log-output';
+import { createLogOutput, toEntry } from '../../dev/stack/log-output';
 import { createLogger } from '../../src/logger';
 
 // One stream for every part's lines: JSON for tools, pretty for a person, each naming its part.

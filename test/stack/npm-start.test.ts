@@ -7,10 +7,10 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OnboardingApiClient } from '../../src/api/client';
-import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
-import { freePorts, listening } from '../../src/stack/free-ports';
+import { SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
+import { freePorts, listening } from '../../dev/stack/free-ports';
 import { until } from '../sandbox/helpers';
-import { projectFreeEnv } from '../../src/stack/scripted-stack';
+import { projectFreeEnv } from '../../dev/stack/scripted-stack';
 import { alive, lines, ROOT, runStack, type StackRun } from './stack-process';
 
 // `npm start` for real: every part as its own process on free ports, one onboarding through the

@@ -7,7 +7,7 @@ import {
   readLocalDefaults,
   StackPlanError,
   type StackPlan,
-} from '../../src/stack/stack-plan';
+} from '../../dev/stack/stack-plan';
 
 // What `npm start` decides before starting anything: the parts, their shared environment, and
 // which embedded parts give way to a real Temporal or a real Ingo.

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { projectFreeEnv } from '../../src/stack/scripted-stack';
+import { projectFreeEnv } from '../../dev/stack/scripted-stack';
 
 /**
  * `npm start` as a person runs it, in its own process group like a terminal's foreground job, so

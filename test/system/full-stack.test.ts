@@ -3,8 +3,8 @@
 // real receiver, for every SSN outcome of the sandbox contract.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kycWorkflowId, onboardingWorkflowId } from '../../src/workflows/ids';
-import { kycProgressQuery, statusQuery } from '../../src/workflows/messages';
+import { kycWorkflowId, onboardingWorkflowId } from '../../src/contract/ids';
+import { kycProgressQuery, statusQuery } from '../../src/contract/messages';
 import { until } from '../sandbox/helpers';
 import { apiSignup } from '../api/api-server';
 import { FAST } from '../onboarding/harness';

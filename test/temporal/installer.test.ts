@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { temporalCliPath, temporalTestServerPath } from '../../src/temporal/binaries';
+import { temporalCliPath, temporalTestServerPath } from '../../dev/temporal/binaries';
 
 /**
  * The installer's promises, in a scratch project so the real `.tools/` is never touched:

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
-import { temporalTestServerPath } from '../../src/temporal/binaries';
+import { temporalTestServerPath } from '../../dev/temporal/binaries';
 import { greetAfterSleep } from './fixtures/workflows';
 import { useFixtureServer } from './helpers';
 

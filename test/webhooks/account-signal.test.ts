@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptedDataConverter } from '../../src/codec/data-converter';
 import { signRequest } from '../../src/ingo/signing';
-import { kycWorkflowId } from '../../src/workflows/ids';
+import { kycWorkflowId } from '../../src/contract/ids';
 import { TEST_KEYRING } from '../fixtures/test-keyring';
 import { captureLogs, type CapturedLogs } from '../fixtures/captured-logs';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';

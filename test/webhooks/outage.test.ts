@@ -5,8 +5,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../src/ingo/signing';
-import { kycWorkflowId } from '../../src/workflows/ids';
-import { kycProgressQuery } from '../../src/workflows/messages';
+import { kycWorkflowId } from '../../src/contract/ids';
+import { kycProgressQuery } from '../../src/contract/messages';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 import { signup, startHarness, type Harness } from '../onboarding/harness';
 import { until } from '../sandbox/helpers';

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../src/ingo/signing';
-import { kycWorkflowId } from '../../src/workflows/ids';
-import { kycProgressQuery, type KycProgress } from '../../src/workflows/messages';
+import { kycWorkflowId } from '../../src/contract/ids';
+import { kycProgressQuery, type KycProgress } from '../../src/contract/messages';
 import { like, until } from '../sandbox/helpers';
 import {
   FAST,
