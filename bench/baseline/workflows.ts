@@ -2,7 +2,6 @@ import {
   condition,
   executeChild,
   getExternalWorkflowHandle,
-  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -13,13 +12,12 @@ import {
   singleAttemptActivityOptions,
 } from '../../src/workflows/activity-options';
 import {
-  kycResultSignal,
-  kycStatusChangedSignal,
+  verificationResultSignal,
+  reviewStatusChangedSignal,
   routableAccountIssuedSignal,
 } from '../../src/contract/messages';
 import type { Timing } from '../../src/contract/onboarding-input';
-import { LIGHTER_WORKFLOWS } from '../../src/workflows/patches';
-import { searchAttributePublisher } from '../../src/workflows/publish-search-attributes';
+import { publishSearchAttributes } from '../../src/workflows/publish-search-attributes';
 import {
   IngoUserIdKey,
   KycStatusKey,
@@ -32,7 +30,7 @@ import type { BaselineActivities } from './activities';
  * The engine's ceiling (benchmark scenario 2): a workflow pair with the event structure of a
  * happy-path onboarding and its KYC review, as read from a real one's history (docs/BENCHMARKS.md
  * lists the counts), whose activities do nothing. Same activity names and options, same child
- * workflow, same signals each way (the `kycResult` wake-up from outside, two `kycStatusChanged`
+ * workflow, same signals each way (the `verificationResult` wake-up from outside, two `reviewStatusChanged`
  * from the review to the onboarding, the `routableAccountIssued` announcement from outside), the
  * same search-attribute upserts at the same points, and
  * the same await structure, so the same workflow tasks. What it leaves out is everything that is
@@ -55,7 +53,6 @@ export async function baselineOnboarding({
   onboardingId,
   timing,
 }: BaselineInput): Promise<BaselineResult> {
-  const publishSearchAttributes = searchAttributePublisher(patched(LIGHTER_WORKFLOWS));
   const { ensureIngoUser } = proxyActivities<BaselineActivities>(ingoActivityOptions(timing));
   const { issueRoutableAccount } = proxyActivities<BaselineActivities>(
     singleAttemptActivityOptions(timing),
@@ -72,8 +69,8 @@ export async function baselineOnboarding({
       { key: KycStatusKey, value: state.kycStatus },
       ...(state.ingoUserId ? [{ key: IngoUserIdKey, value: state.ingoUserId }] : []),
     ]);
-  setHandler(kycStatusChangedSignal, (changed) => {
-    state.kycStatus = changed;
+  setHandler(reviewStatusChangedSignal, (changed) => {
+    state.kycStatus = changed.status;
     publish();
   });
   // Ingo's announcement of the account the issue call created: nothing to adopt on this path.
@@ -109,19 +106,18 @@ export async function baselineKycReview({
   ingoUserId: string;
   timing: Timing;
 }): Promise<{ kycStatus: KycStatus }> {
-  const publishSearchAttributes = searchAttributePublisher(patched(LIGHTER_WORKFLOWS));
   const { submitKyc, checkKyc } = proxyActivities<BaselineActivities>(ingoActivityOptions(timing));
   let signalled = 0;
   let kycStatus: KycStatus = 'not_started';
-  setHandler(kycResultSignal, () => {
+  setHandler(verificationResultSignal, () => {
     signalled += 1;
   });
   const { parent } = workflowInfo();
   const record = async (status: KycStatus) => {
     if (status !== kycStatus && parent) {
       await getExternalWorkflowHandle(parent.workflowId, parent.runId).signal(
-        kycStatusChangedSignal,
-        status,
+        reviewStatusChangedSignal,
+        { subjectId: ingoUserId, status },
       );
     }
     kycStatus = status;
@@ -143,7 +139,7 @@ export async function baselineKycReview({
  */
 export async function signalSink(): Promise<void> {
   let received = 0;
-  setHandler(kycResultSignal, () => {
+  setHandler(verificationResultSignal, () => {
     received += 1;
   });
   await condition(() => received < 0);

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { startOnboarding } from '../../src/temporal/start-onboarding';
 import { kycWorkflowId } from '../../src/contract/ids';
-import type { KycOutcome } from '../../src/workflows/kyc-review';
-import { statusQuery, type OnboardingStatusView } from '../../src/contract/messages';
+import type { ReviewOutcome } from '../../src/contract/verification';
+import { statusQuery } from '../../src/contract/messages';
+import type { OnboardingStatusView } from '../../src/contract/onboarding-view';
 import type { OnboardingRequest } from '../../src/contract/onboarding-input';
 import { countCost, normaliseEventType, type CostCount, type HistoryJson } from './actions';
 import { benchApplicant, OPTIONAL_STEPS } from './signup';
@@ -123,7 +124,7 @@ export async function measureCase(
     throw new Error(`onboarding ${signupId} ended ${result.outcome}, not completed`);
   }
   const reviewId = kycWorkflowId(result.ingoUserId);
-  const review = (await stack.env.client.workflow.getHandle(reviewId).result()) as KycOutcome;
+  const review = (await stack.env.client.workflow.getHandle(reviewId).result()) as ReviewOutcome;
   const [onboardingHistory, reviewHistory] = await Promise.all([
     historyOf(stack, handle.workflowId),
     historyOf(stack, reviewId),

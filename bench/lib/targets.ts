@@ -4,7 +4,7 @@ import type { StartOnboardingBody } from '../../src/api/schemas';
 import type { RoutableAccountAnnouncement } from '../../src/ingo/account-announcement';
 import type { KycWebhookEvent } from '../../src/ingo/schemas/webhook';
 import { onboardingWorkflowId } from '../../src/contract/ids';
-import type { OnboardingResult } from '../../src/contract/messages';
+import type { OnboardingResult } from '../../src/contract/onboarding-view';
 import { timingSchema } from '../../src/contract/onboarding-input';
 import {
   KycStatusKey,
@@ -100,8 +100,8 @@ export function kycEventFor(userId: string): KycWebhookEvent {
   return {
     eventId: `inn_whe_${randomBytes(11).toString('hex')}`,
     eventType: 'user.kyc.success',
-    userId,
-    kycStatus: 'verified',
+    subjectId: userId,
+    status: 'verified',
     reasons: [],
     reasonCodes: [],
   };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { kycWorkflowId } from '../../src/contract/ids';
-import type { OnboardingResult } from '../../src/contract/messages';
+import type { OnboardingResult } from '../../src/contract/onboarding-view';
 import { startBaselineWorker } from '../baseline/process';
 import { startBenchStack, type BenchStack } from '../lib/bench-stack';
 import { track } from '../lib/cleanup';

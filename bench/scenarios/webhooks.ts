@@ -8,7 +8,7 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { kycWebhookEvent } from '../../src/ingo/schemas/webhook';
 import { kycEvent } from '../../dev/sandbox/webhook-event';
 import { kycWorkflowId } from '../../src/contract/ids';
-import { kycResultSignal } from '../../src/contract/messages';
+import { verificationResultSignal } from '../../src/contract/messages';
 import { roundRobin, unknownUsers, WEBHOOK_PATH, type DeliverySigner } from '../lib/deliveries';
 import { formatNumber, markdownTable, summaryLine } from '../lib/format';
 import { pacedCalls, type CallOutcome, type PacedRun } from '../lib/paced';
@@ -131,7 +131,7 @@ function signalStraight(
     const userId = userIds[seq % userIds.length]!;
     const event = kycWebhookEvent.parse(kycEvent(userId, 'verified', new Date()));
     try {
-      await client.workflow.getHandle(workflowId(userId)).signal(kycResultSignal, event);
+      await client.workflow.getHandle(workflowId(userId)).signal(verificationResultSignal, event);
       return { ack: true };
     } catch (error) {
       if (error instanceof WorkflowNotFoundError)

@@ -1,4 +1,4 @@
-import type { LinkedAccountSummary, RoutableAccountSummary } from '../contract/messages';
+import type { LinkedAccountSummary, RoutableAccountSummary } from '../contract/onboarding-view';
 import { activityScope, type ActivityDependencies } from './dependencies';
 import { ingoCall, nonIdempotentIngoCall } from './failure';
 

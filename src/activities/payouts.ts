@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import type { Biller } from '../ingo/schemas/ingopay';
 import { BILLER_NOT_FOUND } from '../contract/failure-types';
-import type { BillPayToken, CheckPayoutToken } from '../contract/messages';
+import type { BillPayToken, CheckPayoutToken } from '../contract/onboarding-view';
 import type { billPay, checkByMail } from '../contract/onboarding-input';
 import type { ApplicantProfile } from './ingo-user';
 import { activityScope, type ActivityDependencies } from './dependencies';

@@ -6,7 +6,7 @@ import {
   type OnboardingStatus,
   type OnboardingStatusView,
   type OnboardingStep,
-} from '../contract/messages';
+} from '../contract/onboarding-view';
 import {
   IngoUserIdKey,
   KycStatusKey,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { KYC_STATUSES } from '../ingo/kyc-status';
-import { ONBOARDING_STEPS } from '../contract/messages';
+import { ONBOARDING_STEPS } from '../contract/onboarding-view';
 import {
   applicant,
   billPay,

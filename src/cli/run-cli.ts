@@ -11,7 +11,7 @@ import {
   startOnboardingBody,
 } from '../api/schemas';
 import { ConfigError, loadConfig } from '../config';
-import { ONBOARDING_STEPS } from '../contract/messages';
+import { ONBOARDING_STEPS } from '../contract/onboarding-view';
 import { InputError, UsageError } from './cli-errors';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { fieldList, onboardingDetails, onboardingList } from './format';

@@ -2,7 +2,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { describeIssues, fieldIssues, type FieldIssue } from '../validation';
 import { onboardingWorkflowId } from '../contract/ids';
-import type { onboarding } from '../workflows/onboarding';
+import { ONBOARDING_WORKFLOW, type OnboardingWorkflow } from '../contract/workflow-types';
 import {
   onboardingInput,
   type OnboardingRequest,
@@ -22,7 +22,7 @@ export class OnboardingRequestError extends Error {
   }
 }
 
-export type OnboardingHandle = WorkflowHandle<typeof onboarding>;
+export type OnboardingHandle = WorkflowHandle<OnboardingWorkflow>;
 
 /**
  * Starts the onboarding of one signup: the one way every caller (API, CLI, tests) does it.
@@ -40,7 +40,7 @@ export async function startOnboarding(
   const parsed = onboardingInput.safeParse(request);
   if (!parsed.success) throw new OnboardingRequestError(fieldIssues(parsed.error));
   const { signupId } = parsed.data;
-  return client.workflow.start<typeof onboarding>('onboarding', {
+  return client.workflow.start<OnboardingWorkflow>(ONBOARDING_WORKFLOW, {
     taskQueue,
     workflowId: onboardingWorkflowId(signupId),
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { KycWebhookEvent } from '../ingo/schemas/webhook';
 import { kycWorkflowId } from '../contract/ids';
-import { kycResultSignal } from '../contract/messages';
+import { verificationResultSignal } from '../contract/messages';
 import { withinDeadline } from './temporal-deadline';
 
 /** What became of a KYC event: in the review's history, or no review running to receive it. */
@@ -19,7 +19,9 @@ export async function signalKycReview(
 ): Promise<KycSignalOutcome> {
   try {
     await withinDeadline(client, rpcTimeoutMs, () =>
-      client.workflow.getHandle(kycWorkflowId(event.userId)).signal(kycResultSignal, event),
+      client.workflow
+        .getHandle(kycWorkflowId(event.subjectId))
+        .signal(verificationResultSignal, event),
     );
     return 'signalled';
   } catch (error) {

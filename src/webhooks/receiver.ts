@@ -38,7 +38,7 @@ function describe(delivery: Delivery) {
       return {
         eventId: delivery.event.eventId,
         eventType: delivery.event.eventType,
-        userId: delivery.event.userId,
+        userId: delivery.event.subjectId,
       };
     case 'account':
       return {

@@ -1,3 +1,3 @@
 /** The worker's workflow code (bundled for the Temporal workflow sandbox). */
 export { onboarding } from './onboarding';
-export { kycReview } from './kyc-review';
+export { verificationReview } from './verification-review';

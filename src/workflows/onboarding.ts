@@ -1,76 +1,91 @@
 import {
   ActivityFailure,
   ApplicationFailure,
-  ChildWorkflowFailure,
   condition,
   executeChild,
   isCancellation,
   log,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
   setHandler,
-  sleep,
   TemporalFailure,
-  TimeoutFailure,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { OnboardingActivities } from '../activities';
-import { RETRYABLE_INGO_ERRORS } from '../ingo/errors';
-import { KYC_STATUSES } from '../ingo/kyc-status';
-import { ACCOUNT_ISSUED_EVENT_TYPE } from '../ingo/webhook-event-types';
-import { announcementIssues } from '../ingo/account-announcement';
-import { validationFailure } from '../validation';
-import { ingoActivityOptions, singleAttemptActivityOptions } from './activity-options';
 import {
-  INGO_OUTCOME_UNKNOWN,
   INVALID_KYC_DATA,
   INVALID_ONBOARDING_INPUT,
   KYC_DEADLINE_EXCEEDED,
   NOT_ALLOWED_NOW,
 } from '../contract/failure-types';
-import { bankAccountLinkKey, kycWorkflowId, onboardingWorkflowId, payoutUniqueId } from '../contract/ids';
-import { kycReview, type KycOutcome } from './kyc-review';
-import { onboardingInputSchemas } from './lazy-schemas';
 import {
-  kycStatusChangedSignal,
+  bankAccountLinkKey,
+  kycWorkflowId,
+  onboardingWorkflowId,
+  payoutUniqueId,
+} from '../contract/ids';
+import {
   resubmitKycUpdate,
   retryUpdate,
+  reviewStatusChangedSignal,
   routableAccountIssuedSignal,
   statusQuery,
-  type OnboardingResult,
-  type OnboardingStatus,
-  type OnboardingStatusView,
-  type OnboardingStep,
+  type ResubmitAccepted,
+  type RetryAccepted,
   type RetryRequest,
-  type RoutableAccountSummary,
-  type StepError,
 } from '../contract/messages';
-import type { KycData, OnboardingInput, OnboardingRequest, Timing } from '../contract/onboarding-input';
-import { ADOPT_ANNOUNCED_ACCOUNT, LIGHTER_WORKFLOWS } from './patches';
-import { searchAttributePublisher } from './publish-search-attributes';
+import type { KycData, OnboardingInput, OnboardingRequest } from '../contract/onboarding-input';
+import type {
+  BillPayToken,
+  CheckPayoutToken,
+  LinkedAccountSummary,
+  OnboardingResult,
+  OnboardingStatus,
+  OnboardingStatusView,
+  OnboardingStep,
+  RoutableAccountSummary,
+} from '../contract/onboarding-view';
 import {
   IngoUserIdKey,
   KycStatusKey,
   OnboardingStatusKey,
   OnboardingStepKey,
 } from '../contract/search-attributes';
+import type { PersonSubject, ReviewOutcome, ReviewStatusChange } from '../contract/verification';
+import type { OnboardingWorkflow } from '../contract/workflow-types';
+import type { RoutableAccountAnnouncement } from '../ingo/account-announcement';
+import { announcementIssues } from '../ingo/account-announcement';
+import { KYC_STATUSES } from '../ingo/kyc-status';
+import { validationFailure } from '../validation';
+import { retryWhileNothingHappened } from './account-issue';
+import { ingoActivityOptions, singleAttemptActivityOptions } from './activity-options';
+import { onboardingInputSchemas } from './lazy-schemas';
+import { onboardingDetails } from './onboarding-details';
+import { publishSearchAttributes } from './publish-search-attributes';
+import { describeFailure, failedIn } from './step-failure';
+import { verificationReview } from './verification-review';
 
 /**
  * One onboarding per signup, as workflow `onboarding-<signupId>`: Ingo user (exactly once), KYC
- * (child workflow), routable account (at most once), then the optional linked account and payout
- * tokens. A step that keeps failing parks the onboarding in `needs_attention` until an operator
- * retries it or cancels; nothing is lost meanwhile.
+ * (a verification review, child workflow `kyc-<ingoUserId>`), routable account (at most once),
+ * then the optional linked account and payout tokens. A step that keeps failing parks the
+ * onboarding in `needs_attention` until an operator retries it or cancels; nothing is lost.
  *
- * Released code: change it only behind `patched()`; test/onboarding/replay.test.ts replays the
- * committed histories to catch a change that would break running onboardings.
+ * Its shape: the state on a class, `setup()` registering every handler, a short `run()` calling
+ * one method per step. test/onboarding/replay.test.ts replays committed histories, so a change
+ * that would break running onboardings fails there (docs/ARCHITECTURE.md, Versioning).
  */
-export async function onboarding(request: OnboardingRequest): Promise<OnboardingResult> {
-  const onboardingId = workflowInfo().workflowId;
-  const lighter = patched(LIGHTER_WORKFLOWS);
-  const publishSearchAttributes = searchAttributePublisher(lighter);
-  const state: OnboardingStatusView = {
+export const onboarding: OnboardingWorkflow = async (request) => {
+  const workflow = new Onboarding();
+  workflow.setup();
+  return workflow.run(request);
+};
+
+class Onboarding {
+  private readonly id = workflowInfo().workflowId;
+  /** What the `status` query answers; search attributes and current details are drawn from it. */
+  private readonly state: OnboardingStatusView = {
     signupId: '', // once the input is checked
     status: 'in_progress',
     step: 'create_user',
@@ -78,299 +93,81 @@ export async function onboarding(request: OnboardingRequest): Promise<Onboarding
     attempts: {},
     kycSubmissions: 0,
   };
-  let retryRequested = false;
-  let resubmission: KycData | undefined;
+  /** An operator's `retry`, taken by the parked step. */
+  private retryRequested = false;
+  /** Corrected KYC data (`resubmitKyc`), taken by the next review. */
+  private resubmission?: KycData;
   /** The account Ingo's webhook announced: adopted by `issue_account` instead of issuing one. */
-  let announcedAccount: RoutableAccountSummary | undefined;
-  const accountEventIds = new Set<string>();
+  private announcedAccount?: RoutableAccountSummary;
+  private readonly accountEventIds = new Set<string>();
+  /** Event ids the user's earlier reviews consumed, handed to the next so duplicates stay ignored. */
+  private seenEventIds: string[] = [];
+  // Set by checkInput(), before any step runs.
+  private input!: OnboardingInput;
+  private ingo!: OnboardingActivities;
+  private issueRoutableAccount!: OnboardingActivities['issueRoutableAccount'];
 
-  const publish = () => {
-    publishSearchAttributes([
-      { key: OnboardingStatusKey, value: state.status },
-      { key: OnboardingStepKey, value: state.step },
-      { key: KycStatusKey, value: state.kycStatus },
-      ...(state.ingoUserId ? [{ key: IngoUserIdKey, value: state.ingoUserId }] : []),
-    ]);
-    setCurrentDetails(details(state));
-  };
-  const refuse = (message: string) =>
-    ApplicationFailure.create({ type: NOT_ALLOWED_NOW, message, nonRetryable: true });
+  /** Every handler, registered before the input check so queries are answered during it. */
+  setup(): void {
+    setHandler(statusQuery, () => this.state);
+    setHandler(reviewStatusChangedSignal, (change) => this.onReviewStatusChanged(change));
+    setHandler(routableAccountIssuedSignal, (event) => this.onAccountAnnounced(event));
+    setHandler(retryUpdate, () => this.acceptRetry(), {
+      validator: (request: RetryRequest | undefined) => this.validateRetry(request),
+    });
+    setHandler(resubmitKycUpdate, (data) => this.acceptResubmission(data), {
+      validator: (data: KycData) => this.validateResubmission(data),
+    });
+  }
 
-  setHandler(statusQuery, () => state);
-  setHandler(kycStatusChangedSignal, (kycStatus) => {
-    // Display only (decisions come from the review's result), but never a value Ingo cannot have.
-    if (!KYC_STATUSES.includes(kycStatus)) return;
-    state.kycStatus = kycStatus;
-    publish();
-  });
-  setHandler(routableAccountIssuedSignal, (event) => {
-    // A signal that reached a worker without this handler (receiver deployed first) changed
-    // nothing then, so it must change nothing when that history is replayed.
-    if (!patched(ADOPT_ANNOUNCED_ACCOUNT)) return;
-    // Adopted without asking Ingo (it offers no look-up): only a well-formed one, for our user.
-    const malformed = announcementIssues(event);
-    if (malformed.length > 0) {
-      log.warn('malformed routable account announcement ignored', { fields: malformed });
-      return;
-    }
-    const { eventId, userId, routableBankAccountId, routingNumber, accountNumberLast4 } = event;
-    const account = { routableBankAccountId, routingNumber, accountNumberLast4 };
-    if (accountEventIds.has(eventId)) return;
-    accountEventIds.add(eventId);
-    if (userId !== state.ingoUserId) {
-      log.warn('routable account announced for another Ingo user ignored', { eventId });
-      return;
-    }
-    const known = state.routableAccount ?? announcedAccount;
-    if (known === undefined) {
-      announcedAccount = account;
-    } else if (known.routableBankAccountId !== account.routableBankAccountId) {
-      log.warn('Ingo announced a second routable account for the user; kept the first', {
-        eventId,
-        kept: known.routableBankAccountId,
-        ignored: account.routableBankAccountId,
+  async run(request: OnboardingRequest): Promise<OnboardingResult> {
+    try {
+      const { signupId } = await this.checkInput(request);
+      const ingoUserId = await this.createUser();
+      const kyc = await this.verifyIdentity(ingoUserId);
+      if (kyc.status !== 'verified') {
+        return this.finish({
+          outcome: 'kyc_failed',
+          signupId,
+          ingoUserId,
+          kycStatus: 'failed',
+          reasons: kyc.reasons,
+          reasonCodes: kyc.reasonCodes,
+        });
+      }
+      const routableAccount = await this.issueAccount(ingoUserId);
+      const linkedBankAccount = await this.linkBankAccount(ingoUserId);
+      const payoutTokens = {
+        checkByMail: await this.tokenizeCheck(),
+        billPay: await this.tokenizeBillPay(),
+      };
+      return this.finish({
+        outcome: 'completed',
+        signupId,
+        ingoUserId,
+        kycStatus: 'verified',
+        routableAccount,
+        linkedBankAccount,
+        payoutTokens,
       });
+    } catch (error) {
+      if (isCancellation(error)) this.publish('cancelled');
+      throw error;
     }
-  });
-  setHandler(
-    retryUpdate,
-    () => {
-      retryRequested = true;
-      return { step: state.step, attempt: (state.attempts[state.step] ?? 0) + 1 };
-    },
-    {
-      validator: (request: RetryRequest | undefined) => {
-        if (state.status !== 'needs_attention' || retryRequested) {
-          throw refuse(`nothing to retry: the onboarding is ${state.status}`);
-        }
-        if (request?.step !== undefined && request.step !== state.step) {
-          throw refuse(`the step waiting for a retry is ${state.step}, not ${request.step}`);
-        }
-      },
-    },
-  );
-  setHandler(
-    resubmitKycUpdate,
-    (data) => {
-      resubmission = onboardingInputSchemas().kycData.parse(data);
-      return { submission: state.kycSubmissions + 1 };
-    },
-    {
-      validator: (data) => {
-        if (state.status !== 'awaiting_kyc_resubmission' || resubmission) {
-          throw refuse(
-            `KYC data can be resubmitted only after a failed review, not while the onboarding is ${state.status}`,
-          );
-        }
-        const parsed = onboardingInputSchemas().kycData.safeParse(data);
-        if (!parsed.success) throw validationFailure(INVALID_KYC_DATA, 'KYC data', parsed.error);
-      },
-    },
-  );
+  }
 
-  // After the handlers: queries and messages are answered while the input is being checked.
-  const input = await validate(request, lighter);
-  state.signupId = input.signupId;
-  const { timing, applicant } = input;
-  const activities = proxyActivities<OnboardingActivities>(ingoActivityOptions(timing));
-  const { issueRoutableAccount } = proxyActivities<OnboardingActivities>(
-    singleAttemptActivityOptions(timing),
-  );
+  // --- The steps ----------------------------------------------------------------------------------
 
   /**
-   * Runs a step until it succeeds, parking in `needs_attention` after each final failure. The park
-   * ends with an operator's retry, or as soon as `settled` yields the step's result learned
-   * otherwise (Ingo's webhook announcing the account an unanswered call issued).
+   * The input as the workflow runs it (timing defaults filled in), checked by a local activity so
+   * zod never loads in the workflow (lazy-schemas.ts); a bad one fails the workflow naming fields.
    */
-  async function runStep<T>(
-    step: OnboardingStep,
-    run: () => Promise<T>,
-    settled: () => T | undefined = () => undefined,
-  ): Promise<T> {
-    for (;;) {
-      state.step = step;
-      state.attempts[step] = (state.attempts[step] ?? 0) + 1;
-      state.status = 'in_progress';
-      publish();
-      try {
-        return await run();
-      } catch (error) {
-        if (isCancellation(error) || !(error instanceof TemporalFailure)) throw error;
-        state.lastError = describeFailure(step, error);
-        if (settled() === undefined) {
-          state.status = 'needs_attention';
-          publish();
-          log.warn('onboarding step needs attention', { step, type: state.lastError.type });
-          await condition(() => retryRequested || settled() !== undefined);
-          retryRequested = false;
-        }
-        const result = settled();
-        if (result !== undefined) {
-          log.info('onboarding step settled by Ingo', { step, type: state.lastError.type });
-          return result;
-        }
-      }
-    }
-  }
-
-  /** KYC reviews until one is verified, or a failure is final (no corrected data in time). */
-  async function verifyIdentity(ingoUserId: string): Promise<KycOutcome> {
-    let kyc: KycData = { ssn: applicant.ssn, dateOfBirth: applicant.dateOfBirth };
-    let submit = true;
-    let seenEventIds: string[] = [];
-    for (;;) {
-      if (submit) state.kycSubmissions += 1;
-      const review = await runStep('kyc', async () => {
-        try {
-          const outcome = await executeChild(kycReview, {
-            workflowId: kycWorkflowId(ingoUserId),
-            args: [
-              { ingoUserId, kyc, submit, seenEventIds, timing, statusBefore: state.kycStatus },
-            ],
-            staticSummary: `KYC review for ${onboardingId}`,
-          });
-          submit = false;
-          seenEventIds = outcome.seenEventIds;
-          state.kycStatus = outcome.kycStatus;
-          const { decidedBy, polls, signals, duplicateSignals } = outcome;
-          state.lastKycReview = { decidedBy, polls, signals, duplicateSignals };
-          if (!outcome.decided) {
-            throw ApplicationFailure.create({
-              type: KYC_DEADLINE_EXCEEDED,
-              message: `Ingo did not decide the KYC review in time (still ${outcome.kycStatus}); retry to keep waiting`,
-              nonRetryable: true,
-            });
-          }
-          return outcome;
-        } catch (error) {
-          // Unless the submission itself failed, the review exists: a retry waits for it.
-          if (!failedIn(error, 'submitKyc')) submit = false;
-          throw error;
-        }
-      });
-      state.kycStatus = review.kycStatus;
-      if (review.kycStatus === 'verified') return review;
-
-      state.kycReasons = review.reasons;
-      state.status = 'awaiting_kyc_resubmission';
-      state.resubmitBy = new Date(Date.now() + timing.kycResubmitWindow).toISOString();
-      publish();
-      const corrected = await condition(() => resubmission !== undefined, timing.kycResubmitWindow);
-      state.resubmitBy = undefined;
-      if (!corrected) return review;
-      kyc = resubmission!;
-      resubmission = undefined;
-      submit = true;
-    }
-  }
-
-  const finish = (result: OnboardingResult): OnboardingResult => {
-    state.result = result;
-    state.step = 'done';
-    state.status = result.outcome;
-    publish();
-    return result;
-  };
-
-  try {
-    const { ssn: _ssn, dateOfBirth: _dateOfBirth, ...profile } = applicant;
-    const user = await runStep('create_user', () =>
-      activities.ensureIngoUser({ onboardingId, applicant: profile }),
-    );
-    const ingoUserId = user.ingoUserId;
-    state.ingoUserId = ingoUserId;
-
-    const kyc = await verifyIdentity(ingoUserId);
-    if (kyc.kycStatus !== 'verified') {
-      return finish({
-        outcome: 'kyc_failed',
-        signupId: input.signupId,
-        ingoUserId,
-        kycStatus: 'failed',
-        reasons: kyc.reasons,
-        reasonCodes: kyc.reasonCodes,
-      });
-    }
-
-    // An account already announced is adopted, so a retry after the webhook never issues another.
-    const routableAccount = await runStep(
-      'issue_account',
-      async () =>
-        announcedAccount ??
-        (await retryWhileNothingHappened(() => issueRoutableAccount({ ingoUserId }), timing)),
-      () => announcedAccount,
-    );
-    const announcedId = announcedAccount?.routableBankAccountId;
-    if (announcedId !== undefined && announcedId !== routableAccount.routableBankAccountId) {
-      log.warn('Ingo announced another routable account than the one issued; kept the issued one', {
-        kept: routableAccount.routableBankAccountId,
-        ignored: announcedId,
-      });
-    }
-    state.routableAccount = routableAccount;
-
-    const { bankAccount, payouts } = input;
-    const linkedBankAccount =
-      bankAccount &&
-      (await runStep('link_bank_account', () =>
-        activities.linkBankAccount({
-          ingoUserId,
-          idempotentKey: bankAccountLinkKey(onboardingId),
-          firstName: bankAccount.holderFirstName ?? applicant.firstName,
-          lastName: bankAccount.holderLastName ?? applicant.lastName,
-          accountNumber: bankAccount.accountNumber,
-          routingNumber: bankAccount.routingNumber,
-        }),
-      ));
-    const checkByMail =
-      payouts?.checkByMail &&
-      (await runStep('tokenize_check', () =>
-        activities.tokenizeCheck({
-          uniqueId: payoutUniqueId(onboardingId, 'check'),
-          checkByMail: payouts.checkByMail!,
-        }),
-      ));
-    const billPay =
-      payouts?.billPay &&
-      (await runStep('tokenize_bill_pay', () =>
-        activities.tokenizeBillPay({
-          uniqueId: payoutUniqueId(onboardingId, 'bill-pay'),
-          billPay: payouts.billPay!,
-          holder: profile,
-        }),
-      ));
-
-    return finish({
-      outcome: 'completed',
-      signupId: input.signupId,
-      ingoUserId,
-      kycStatus: 'verified',
-      routableAccount,
-      linkedBankAccount,
-      payoutTokens: { checkByMail, billPay },
-    });
-  } catch (error) {
-    if (isCancellation(error)) {
-      state.status = 'cancelled';
-      publish();
-    }
-    throw error;
-  }
-}
-
-/**
- * The input as the workflow runs it (timing defaults filled in), or a non-retryable failure naming
- * every bad field. Checked by a local activity, so zod never loads in the workflow
- * (lazy-schemas.ts); onboardings started before that (`LIGHTER_WORKFLOWS`) replay their check here.
- */
-async function validate(request: OnboardingRequest, inActivity: boolean): Promise<OnboardingInput> {
-  let input: OnboardingInput;
-  if (inActivity) {
+  private async checkInput(request: OnboardingRequest): Promise<OnboardingInput> {
     const { validateOnboardingInput } = proxyLocalActivities<OnboardingActivities>({
       startToCloseTimeout: '10 seconds',
     });
     try {
-      input = await validateOnboardingInput(request);
+      this.input = await validateOnboardingInput(request);
     } catch (error) {
       // The workflow fails with the check's own failure (type, message, the fields in its details).
       if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
@@ -378,122 +175,299 @@ async function validate(request: OnboardingRequest, inActivity: boolean): Promis
       }
       throw error;
     }
-  } else {
-    const parsed = onboardingInputSchemas().onboardingInput.safeParse(request);
-    if (!parsed.success) {
-      throw validationFailure(INVALID_ONBOARDING_INPUT, 'onboarding input', parsed.error);
+    const { signupId, timing } = this.input;
+    if (this.id !== onboardingWorkflowId(signupId)) {
+      throw ApplicationFailure.create({
+        type: INVALID_ONBOARDING_INPUT,
+        message: `an onboarding for signup ${signupId} must run as workflow ${onboardingWorkflowId(signupId)}`,
+        nonRetryable: true,
+      });
     }
-    input = parsed.data;
+    this.state.signupId = signupId;
+    this.ingo = proxyActivities<OnboardingActivities>(ingoActivityOptions(timing));
+    ({ issueRoutableAccount: this.issueRoutableAccount } = proxyActivities<OnboardingActivities>(
+      singleAttemptActivityOptions(timing),
+    ));
+    return this.input;
   }
-  const expectedId = onboardingWorkflowId(input.signupId);
-  if (workflowInfo().workflowId !== expectedId) {
-    throw ApplicationFailure.create({
-      type: INVALID_ONBOARDING_INPUT,
-      message: `an onboarding for signup ${input.signupId} must run as workflow ${expectedId}`,
-      nonRetryable: true,
+
+  /** `create_user`: the Ingo user, created or found by this onboarding's tag, exactly once. */
+  private async createUser(): Promise<string> {
+    const { ingoUserId } = await this.runStep('create_user', () =>
+      this.ingo.ensureIngoUser({ onboardingId: this.id, applicant: this.profile() }),
+    );
+    this.state.ingoUserId = ingoUserId;
+    return ingoUserId;
+  }
+
+  /** `kyc`: reviews until one is verified, or a failure is final (no corrected data in time). */
+  private async verifyIdentity(ingoUserId: string): Promise<ReviewOutcome> {
+    const { ssn, dateOfBirth } = this.input.applicant;
+    let kyc: KycData = { ssn, dateOfBirth };
+    for (;;) {
+      const review = await this.review({ kind: 'person', ingoUserId, kyc });
+      if (review.status === 'verified') return review;
+      const corrected = await this.awaitCorrectedData(review);
+      if (corrected === undefined) return review;
+      kyc = corrected;
+    }
+  }
+
+  /** `issue_account`: at most one; an account Ingo announced is adopted instead of issuing another. */
+  private async issueAccount(ingoUserId: string): Promise<RoutableAccountSummary> {
+    const account = await this.runStep(
+      'issue_account',
+      async () =>
+        this.announcedAccount ??
+        (await retryWhileNothingHappened(
+          () => this.issueRoutableAccount({ ingoUserId }),
+          this.input.timing,
+        )),
+      () => this.announcedAccount,
+    );
+    const announcedId = this.announcedAccount?.routableBankAccountId;
+    if (announcedId !== undefined && announcedId !== account.routableBankAccountId) {
+      log.warn('Ingo announced another routable account than the one issued; kept the issued one', {
+        kept: account.routableBankAccountId,
+        ignored: announcedId,
+      });
+    }
+    this.state.routableAccount = account;
+    return account;
+  }
+
+  /** `link_bank_account`, when asked: Ingo deduplicates it by this onboarding's key. */
+  private async linkBankAccount(ingoUserId: string): Promise<LinkedAccountSummary | undefined> {
+    const { bankAccount, applicant } = this.input;
+    if (!bankAccount) return undefined;
+    return this.runStep('link_bank_account', () =>
+      this.ingo.linkBankAccount({
+        ingoUserId,
+        idempotentKey: bankAccountLinkKey(this.id),
+        firstName: bankAccount.holderFirstName ?? applicant.firstName,
+        lastName: bankAccount.holderLastName ?? applicant.lastName,
+        accountNumber: bankAccount.accountNumber,
+        routingNumber: bankAccount.routingNumber,
+      }),
+    );
+  }
+
+  /** `tokenize_check`, when asked: IngoPay replays the first token for this onboarding's id. */
+  private async tokenizeCheck(): Promise<CheckPayoutToken | undefined> {
+    const checkByMail = this.input.payouts?.checkByMail;
+    if (!checkByMail) return undefined;
+    return this.runStep('tokenize_check', () =>
+      this.ingo.tokenizeCheck({ uniqueId: payoutUniqueId(this.id, 'check'), checkByMail }),
+    );
+  }
+
+  /** `tokenize_bill_pay`, when asked: likewise, in the applicant's name. */
+  private async tokenizeBillPay(): Promise<BillPayToken | undefined> {
+    const billPay = this.input.payouts?.billPay;
+    if (!billPay) return undefined;
+    return this.runStep('tokenize_bill_pay', () =>
+      this.ingo.tokenizeBillPay({
+        uniqueId: payoutUniqueId(this.id, 'bill-pay'),
+        billPay,
+        holder: this.profile(),
+      }),
+    );
+  }
+
+  // --- How a step runs ----------------------------------------------------------------------------
+
+  /**
+   * Runs a step until it succeeds, parking in `needs_attention` after each final failure. The park
+   * ends with an operator's retry, or as soon as `settled` yields the step's result learned
+   * otherwise (Ingo's webhook announcing the account an unanswered call issued).
+   */
+  private async runStep<T>(
+    step: OnboardingStep,
+    run: () => Promise<T>,
+    settled: () => T | undefined = () => undefined,
+  ): Promise<T> {
+    for (;;) {
+      this.state.step = step;
+      this.state.attempts[step] = (this.state.attempts[step] ?? 0) + 1;
+      this.publish('in_progress');
+      try {
+        return await run();
+      } catch (error) {
+        if (isCancellation(error) || !(error instanceof TemporalFailure)) throw error;
+        const lastError = describeFailure(step, error);
+        this.state.lastError = lastError;
+        if (settled() === undefined) {
+          this.publish('needs_attention');
+          log.warn('onboarding step needs attention', { step, type: lastError.type });
+          await condition(() => this.retryRequested || settled() !== undefined);
+          this.retryRequested = false;
+        }
+        const result = settled();
+        if (result !== undefined) {
+          log.info('onboarding step settled by Ingo', { step, type: lastError.type });
+          return result;
+        }
+      }
+    }
+  }
+
+  /**
+   * One submission's verification review, as a `kyc` step: an operator's retry after the deadline
+   * waits for the same review again (looked up at Ingo), never submits the data twice.
+   */
+  private async review(subject: PersonSubject): Promise<ReviewOutcome> {
+    this.state.kycSubmissions += 1;
+    let submit = true;
+    const review = await this.runStep('kyc', async () => {
+      try {
+        const outcome = await executeChild(verificationReview, {
+          workflowId: kycWorkflowId(subject.ingoUserId),
+          args: [
+            {
+              subject,
+              submit,
+              seenEventIds: this.seenEventIds,
+              timing: this.input.timing,
+              statusBefore: this.state.kycStatus,
+            },
+          ],
+          staticSummary: `KYC review for ${this.id}`,
+        });
+        submit = false;
+        this.recordReview(outcome);
+        if (!outcome.decided) {
+          throw ApplicationFailure.create({
+            type: KYC_DEADLINE_EXCEEDED,
+            message: `Ingo did not decide the KYC review in time (still ${outcome.status}); retry to keep waiting`,
+            nonRetryable: true,
+          });
+        }
+        return outcome;
+      } catch (error) {
+        // Unless the submission itself failed, the review exists: a retry waits for it.
+        if (!failedIn(error, 'submitKyc')) submit = false;
+        throw error;
+      }
     });
+    this.state.kycStatus = review.status;
+    return review;
   }
-  return input;
-}
 
-/** What an unknown outcome of the account issue waits for, as the operator reads it. */
-const AWAITING_ANNOUNCEMENT =
-  `Waiting for Ingo's ${ACCOUNT_ISSUED_EVENT_TYPE} webhook, which settles this step with the ` +
-  'account, or for an operator.';
+  private recordReview({ seenEventIds, status, ...summary }: ReviewOutcome): void {
+    this.seenEventIds = seenEventIds;
+    this.state.kycStatus = status;
+    const { decidedBy, polls, signals, duplicateSignals } = summary;
+    this.state.lastKycReview = { decidedBy, polls, signals, duplicateSignals };
+  }
 
-/** An unknown outcome of the account issue; the step waits for the webhook or an operator. */
-function outcomeUnknown(what: string, details?: unknown[]): ApplicationFailure {
-  return ApplicationFailure.create({
-    type: INGO_OUTCOME_UNKNOWN,
-    message: `${what} ${AWAITING_ANNOUNCEMENT}`,
-    details,
-    nonRetryable: true,
-  });
-}
+  /** After a failed review: corrected data sent within the window, or undefined once it closed. */
+  private async awaitCorrectedData(review: ReviewOutcome): Promise<KycData | undefined> {
+    const window = this.input.timing.kycResubmitWindow;
+    this.state.kycReasons = review.reasons;
+    this.state.resubmitBy = new Date(Date.now() + window).toISOString();
+    this.publish('awaiting_kyc_resubmission');
+    await condition(() => this.resubmission !== undefined, window);
+    this.state.resubmitBy = undefined;
+    const corrected = this.resubmission;
+    this.resubmission = undefined;
+    return corrected;
+  }
 
-/**
- * Retries the account issue, which Ingo does not deduplicate, only when the failure proves nothing
- * was done (the Ingo client's retryable classes: a 503, a rate limit, a connection never made). A
- * timeout means the worker lost track of a call that may have been carried out: like the
- * activity's own unknown outcome (a lost answer, a 500), it is left to the webhook or an operator.
- */
-async function retryWhileNothingHappened<T>(call: () => Promise<T>, timing: Timing): Promise<T> {
-  let delay = timing.retryInitialInterval;
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await call();
-    } catch (error) {
-      const cause = error instanceof ActivityFailure ? error.cause : undefined;
-      if (cause instanceof TimeoutFailure) {
-        throw outcomeUnknown(
-          `${(error as ActivityFailure).activityType} did not finish (${cause.timeoutType}): ` +
-            'the call may have been carried out at Ingo. Check at Ingo before retrying this step.',
-        );
-      }
-      if (cause instanceof ApplicationFailure && cause.type === INGO_OUTCOME_UNKNOWN) {
-        throw outcomeUnknown(cause.message, cause.details ?? undefined);
-      }
-      const harmless =
-        cause instanceof ApplicationFailure && RETRYABLE_INGO_ERRORS.includes(cause.type ?? '');
-      if (!harmless || attempt >= timing.retryMaxAttempts) throw error;
-      await sleep(cause.nextRetryDelay ?? delay);
-      delay = Math.min(delay * 2, timing.retryMaxInterval);
+  private finish(result: OnboardingResult): OnboardingResult {
+    this.state.result = result;
+    this.state.step = 'done';
+    this.publish(result.outcome);
+    return result;
+  }
+
+  /** Records the status and shows the state in the search attributes and the UI's details. */
+  private publish(status: OnboardingStatus): void {
+    this.state.status = status;
+    const { step, kycStatus, ingoUserId } = this.state;
+    publishSearchAttributes([
+      { key: OnboardingStatusKey, value: status },
+      { key: OnboardingStepKey, value: step },
+      { key: KycStatusKey, value: kycStatus },
+      ...(ingoUserId ? [{ key: IngoUserIdKey, value: ingoUserId }] : []),
+    ]);
+    setCurrentDetails(onboardingDetails(this.state));
+  }
+
+  /** The applicant without SSN and date of birth: what Ingo's user and the bill payee get. */
+  private profile() {
+    const { ssn: _ssn, dateOfBirth: _dateOfBirth, ...profile } = this.input.applicant;
+    return profile;
+  }
+
+  // --- The handlers -------------------------------------------------------------------------------
+
+  /** Display only (decisions come from the review's result), and never a status Ingo cannot have. */
+  private onReviewStatusChanged(change: ReviewStatusChange): void {
+    if (change?.subjectId !== this.state.ingoUserId || !KYC_STATUSES.includes(change.status)) {
+      return;
+    }
+    this.state.kycStatus = change.status;
+    this.publish(this.state.status);
+  }
+
+  /** Adopted without asking Ingo (it offers no look-up): only a well-formed one, for our user. */
+  private onAccountAnnounced(event: RoutableAccountAnnouncement): void {
+    const malformed = announcementIssues(event);
+    if (malformed.length > 0) {
+      log.warn('malformed routable account announcement ignored', { fields: malformed });
+      return;
+    }
+    const { eventId, userId, routableBankAccountId, routingNumber, accountNumberLast4 } = event;
+    if (this.accountEventIds.has(eventId)) return;
+    this.accountEventIds.add(eventId);
+    if (userId !== this.state.ingoUserId) {
+      log.warn('routable account announced for another Ingo user ignored', { eventId });
+      return;
+    }
+    const known = this.state.routableAccount ?? this.announcedAccount;
+    if (known === undefined) {
+      this.announcedAccount = { routableBankAccountId, routingNumber, accountNumberLast4 };
+    } else if (known.routableBankAccountId !== routableBankAccountId) {
+      log.warn('Ingo announced a second routable account for the user; kept the first', {
+        eventId,
+        kept: known.routableBankAccountId,
+        ignored: routableBankAccountId,
+      });
     }
   }
+
+  private validateRetry(request: RetryRequest | undefined): void {
+    const { status, step } = this.state;
+    if (status !== 'needs_attention' || this.retryRequested) {
+      throw notAllowedNow(`nothing to retry: the onboarding is ${status}`);
+    }
+    if (request?.step !== undefined && request.step !== step) {
+      throw notAllowedNow(`the step waiting for a retry is ${step}, not ${request.step}`);
+    }
+  }
+
+  private acceptRetry(): RetryAccepted {
+    this.retryRequested = true;
+    const { step, attempts } = this.state;
+    return { step, attempt: (attempts[step] ?? 0) + 1 };
+  }
+
+  private validateResubmission(data: KycData): void {
+    if (this.state.status !== 'awaiting_kyc_resubmission' || this.resubmission) {
+      throw notAllowedNow(
+        `KYC data can be resubmitted only after a failed review, not while the onboarding is ${this.state.status}`,
+      );
+    }
+    const parsed = onboardingInputSchemas().kycData.safeParse(data);
+    if (!parsed.success) throw validationFailure(INVALID_KYC_DATA, 'KYC data', parsed.error);
+  }
+
+  private acceptResubmission(data: KycData): ResubmitAccepted {
+    this.resubmission = onboardingInputSchemas().kycData.parse(data);
+    return { submission: this.state.kycSubmissions + 1 };
+  }
 }
 
-/** Whether a child's failure came from the named activity. */
-function failedIn(error: unknown, activityType: string): boolean {
-  const cause = error instanceof ChildWorkflowFailure ? error.cause : undefined;
-  return cause instanceof ActivityFailure && cause.activityType === activityType;
-}
-
-/** The innermost failure of a step, as an operator reads it. */
-function describeFailure(step: OnboardingStep, error: TemporalFailure): StepError {
-  let cause: Error = error;
-  while (
-    (cause instanceof ActivityFailure || cause instanceof ChildWorkflowFailure) &&
-    cause.cause
-  ) {
-    cause = cause.cause;
-  }
-  const at = new Date().toISOString();
-  if (cause instanceof ApplicationFailure) {
-    const detail = (cause.details?.[0] ?? {}) as { code?: unknown; fields?: unknown };
-    return {
-      step,
-      type: cause.type ?? 'Error',
-      message: cause.message,
-      code: typeof detail.code === 'string' ? detail.code : undefined,
-      fields: Array.isArray(detail.fields) ? detail.fields.map(String) : undefined,
-      at,
-    };
-  }
-  if (cause instanceof TimeoutFailure) {
-    return { step, type: 'Timeout', message: `timed out (${cause.timeoutType})`, at };
-  }
-  return { step, type: cause.name, message: cause.message, at };
-}
-
-const STATUS_TEXT: Record<OnboardingStatus, string> = {
-  in_progress: 'in progress',
-  awaiting_kyc_resubmission: 'KYC failed: waiting for corrected data (`resubmitKyc` update)',
-  needs_attention: 'needs attention: fix the cause, then send the `retry` update, or cancel',
-  completed: 'completed',
-  kyc_failed: 'ended: KYC failed',
-  cancelled: 'cancelled',
-};
-
-/** Markdown for the Temporal UI's "current details": what an operator needs at a glance. */
-function details(state: OnboardingStatusView): string {
-  const lines = [
-    `**Onboarding ${STATUS_TEXT[state.status]}**`,
-    `Step: \`${state.step}\` (run ${state.attempts[state.step] ?? 0})`,
-    `Ingo user: ${state.ingoUserId ? `\`${state.ingoUserId}\`` : 'not created yet'}; KYC: ${state.kycStatus}`,
-  ];
-  if (state.resubmitBy) lines.push(`Resubmission window closes ${state.resubmitBy}`);
-  if (state.status === 'needs_attention' && state.lastError) {
-    lines.push(`Last error (${state.lastError.type}): ${state.lastError.message}`);
-  }
-  return lines.join('\n\n');
+function notAllowedNow(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: NOT_ALLOWED_NOW, message, nonRetryable: true });
 }

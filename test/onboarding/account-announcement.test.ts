@@ -8,7 +8,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { retryUpdate, type OnboardingStatusView } from '../../src/contract/messages';
+import { retryUpdate } from '../../src/contract/messages';
+import type { OnboardingStatusView } from '../../src/contract/onboarding-view';
 import { NO_FAULTS, until } from '../sandbox/helpers';
 import { FAST, signup, startHarness, type Harness, type OnboardingHandle } from './harness';
 

@@ -10,7 +10,8 @@ import { temporalCliPath, temporalTestServerPath } from '../../dev/temporal/bina
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { startOnboarding, type OnboardingHandle } from '../../src/temporal/start-onboarding';
 import { kycWorkflowId } from '../../src/contract/ids';
-import { statusQuery, type OnboardingStatusView } from '../../src/contract/messages';
+import { statusQuery } from '../../src/contract/messages';
+import type { OnboardingStatusView } from '../../src/contract/onboarding-view';
 import type { OnboardingRequest } from '../../src/contract/onboarding-input';
 import { SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
 import { createOnboardingWorker } from '../../src/worker';

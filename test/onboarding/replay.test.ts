@@ -1,9 +1,9 @@
 // Replays the histories of real runs (recorded with RECORD_HISTORIES=1, see harness.ts) against
 // the current workflow code. A change that would make a running onboarding take another path on
-// replay fails here: such a change must go behind `patched()`. The histories were written
-// encrypted under the test keyring's first key and replay under the rotated keyring, whose current
-// key is another: what a key rotation does to every running onboarding. Those in
-// `before-encryption/` were recorded in clear, before payload encryption: they still replay.
+// replay fails here: once released, such a change is versioned (docs/ARCHITECTURE.md,
+// Versioning). The histories were written encrypted under the test keyring's first key and replay
+// under the rotated keyring, whose current key is another: what a key rotation does to every
+// running onboarding.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,15 +18,9 @@ import { HISTORIES } from './harness';
 /** `binary/encrypted`, as a payload's `encoding` metadata appears in a history's JSON. */
 const ENCRYPTED = Buffer.from('binary/encrypted').toString('base64');
 
-const BEFORE_ENCRYPTION = 'before-encryption';
-
-const jsonFiles = (folder: string) =>
-  readdirSync(path.join(HISTORIES, folder))
-    .filter((file) => file.endsWith('.json'))
-    .sort()
-    .map((file) => path.join(folder, file));
-const files = jsonFiles('.');
-const allFiles = [...files, ...jsonFiles(BEFORE_ENCRYPTION)];
+const files = readdirSync(HISTORIES)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
 
 describe('replay of committed onboarding histories', () => {
   beforeAll(() => installQuietRuntime());
@@ -59,7 +53,7 @@ describe('replay of committed onboarding histories', () => {
   });
 
   it('replays every one of them without a determinism error', async () => {
-    const histories = allFiles.map((file) => ({
+    const histories = files.map((file) => ({
       workflowId: file.slice(file.indexOf('--') + 2, -'.json'.length),
       history: historyFromJSON(JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8'))),
     }));
@@ -75,6 +69,6 @@ describe('replay of committed onboarding histories', () => {
       if (result.error) failures.push(`${result.workflowId}: ${String(result.error)}`);
     }
     expect(failures).toEqual([]);
-    expect(histories.length).toBe(allFiles.length);
+    expect(histories.length).toBe(files.length);
   });
 });

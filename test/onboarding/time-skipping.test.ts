@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KycStatus } from '../../src/ingo/kyc-status';
 import { kycWorkflowId } from '../../src/contract/ids';
 import {
-  kycProgressQuery,
-  kycResultSignal,
-  kycStatusChangedSignal,
+  reviewProgressQuery,
+  verificationResultSignal,
+  reviewStatusChangedSignal,
   resubmitKycUpdate,
   retryUpdate,
 } from '../../src/contract/messages';
@@ -36,7 +36,7 @@ describe('onboarding on the time-skipping server', () => {
     const review = h.env.client.workflow.getHandle(kycWorkflowId(status.ingoUserId!));
     await until(async () => {
       try {
-        return (await review.query(kycProgressQuery)).kycStatus === 'in_review';
+        return (await review.query(reviewProgressQuery)).status === 'in_review';
       } catch {
         return false;
       }
@@ -62,7 +62,7 @@ describe('onboarding on the time-skipping server', () => {
     });
     expect(decided.status).toBe(200);
     // Time skips only while the test awaits a result: let the webhook land first.
-    await until(async () => (await review.query(kycProgressQuery)).signals === 1, 10_000);
+    await until(async () => (await review.query(reviewProgressQuery)).signals === 1, 10_000);
 
     const result = await handle.result();
     expect(result).toMatchObject({ outcome: 'completed', ingoUserId, kycStatus: 'verified' });
@@ -205,32 +205,41 @@ describe('onboarding on the time-skipping server', () => {
   it('ignores duplicate, stale and foreign KYC signals; only the API decides', async () => {
     const handle = await h.start(signup({ ssnLast4: '2222' }));
     const { review, ingoUserId } = await inReview(handle);
-    const event = (eventId: string, kycStatus: 'verified' | 'failed', userId = ingoUserId) => ({
+    const event = (eventId: string, status: 'verified' | 'failed', subjectId = ingoUserId) => ({
       eventId,
       eventType:
-        kycStatus === 'verified' ? ('user.kyc.success' as const) : ('user.kyc.failed' as const),
-      userId,
-      kycStatus,
+        status === 'verified' ? ('user.kyc.success' as const) : ('user.kyc.failed' as const),
+      subjectId,
+      status,
       reasons: [],
       reasonCodes: [],
     });
 
     // A "failed" that Ingo's API does not confirm (stale, or out of order) changes nothing.
-    await review.signal(kycResultSignal, event('inn_whe_stale000000000000000001', 'failed'));
-    await review.signal(kycResultSignal, event('inn_whe_stale000000000000000001', 'failed'));
     await review.signal(
-      kycResultSignal,
+      verificationResultSignal,
+      event('inn_whe_stale000000000000000001', 'failed'),
+    );
+    await review.signal(
+      verificationResultSignal,
+      event('inn_whe_stale000000000000000001', 'failed'),
+    );
+    await review.signal(
+      verificationResultSignal,
       event('inn_whe_other000000000000000001', 'verified', 'user-x'),
     );
-    await until(async () => (await review.query(kycProgressQuery)).signals === 3, 10_000);
-    const progress = await review.query(kycProgressQuery);
-    expect(progress).toMatchObject({ kycStatus: 'in_review', duplicateSignals: 1 });
+    await until(async () => (await review.query(reviewProgressQuery)).signals === 3, 10_000);
+    const progress = await review.query(reviewProgressQuery);
+    expect(progress).toMatchObject({ status: 'in_review', duplicateSignals: 1 });
     // Nor does a KYC status Ingo cannot have, sent to the onboarding itself.
-    await handle.signal(kycStatusChangedSignal, 'approved' as KycStatus);
+    await handle.signal(reviewStatusChangedSignal, {
+      subjectId: ingoUserId,
+      status: 'approved' as KycStatus,
+    });
     expect(await h.status(handle)).toMatchObject({ status: 'in_progress', kycStatus: 'in_review' });
 
     await h.sandbox.admin('POST', `/kyc/${ingoUserId}/decision`, { status: 'verified' });
-    await until(async () => (await review.query(kycProgressQuery)).signals === 4, 10_000);
+    await until(async () => (await review.query(reviewProgressQuery)).signals === 4, 10_000);
     const result = await handle.result();
     expect(result).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
     expect((await h.status(handle)).lastKycReview).toMatchObject({
@@ -248,24 +257,24 @@ describe('onboarding on the time-skipping server', () => {
     const claim = (n: number) => ({
       eventId: `inn_whe_burst00000000000000000${n}`,
       eventType: 'user.kyc.success' as const,
-      userId: ingoUserId,
-      kycStatus: 'verified' as const,
+      subjectId: ingoUserId,
+      status: 'verified' as const,
       reasons: [],
       reasonCodes: [],
     });
 
     // Five claims Ingo's API contradicts (still in review), each a new event: two calls, not five.
-    for (let n = 1; n <= 5; n += 1) await review.signal(kycResultSignal, claim(n));
-    await until(async () => (await review.query(kycProgressQuery)).signals === 5, 10_000);
+    for (let n = 1; n <= 5; n += 1) await review.signal(verificationResultSignal, claim(n));
+    await until(async () => (await review.query(reviewProgressQuery)).signals === 5, 10_000);
     await until(async () => (await checks()) === before + 2, 10_000);
-    expect(await review.query(kycProgressQuery)).toMatchObject({
-      kycStatus: 'in_review',
+    expect(await review.query(reviewProgressQuery)).toMatchObject({
+      status: 'in_review',
       polls: 0,
     });
 
     // The decision's webhook, within the spacing of the last call: confirmed once it has passed.
     await h.sandbox.admin('POST', `/kyc/${ingoUserId}/decision`, { status: 'verified' });
-    await until(async () => (await review.query(kycProgressQuery)).signals === 6, 10_000);
+    await until(async () => (await review.query(reviewProgressQuery)).signals === 6, 10_000);
     const result = await handle.result();
     expect(result).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
     expect(await checks()).toBe(before + 3);

@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kycWorkflowId, onboardingWorkflowId } from '../../src/contract/ids';
-import { kycProgressQuery, statusQuery } from '../../src/contract/messages';
+import { reviewProgressQuery, statusQuery } from '../../src/contract/messages';
 import { until } from '../sandbox/helpers';
 import { apiSignup } from '../api/api-server';
 import { FAST } from '../onboarding/harness';
@@ -103,7 +103,7 @@ describe('the whole system, through the API and the webhook receiver', () => {
     expect(user.body.routable_accounts).toHaveLength(1);
     const progress = await s.env.client.workflow
       .getHandle(kycWorkflowId(ingoUserId))
-      .query(kycProgressQuery);
+      .query(reviewProgressQuery);
     expect(progress.signals).toBeGreaterThanOrEqual(1);
   });
 

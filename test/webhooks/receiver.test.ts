@@ -7,7 +7,8 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../src/ingo/signing';
 import { kycWorkflowId } from '../../src/contract/ids';
-import { kycProgressQuery, type KycProgress } from '../../src/contract/messages';
+import { reviewProgressQuery } from '../../src/contract/messages';
+import type { ReviewProgress } from '../../src/contract/verification';
 import { like, until } from '../sandbox/helpers';
 import {
   FAST,
@@ -91,8 +92,8 @@ describe('the webhook receiver, POST /webhooks/ingo', () => {
   async function reviewInProgress(handle: OnboardingHandle) {
     const { ingoUserId } = await h.waitFor(handle, (s) => s.kycStatus === 'in_review');
     const review = h.env.client.workflow.getHandle(kycWorkflowId(ingoUserId!));
-    const progress = async (): Promise<KycProgress> => review.query(kycProgressQuery);
-    await until(async () => (await progress()).kycStatus === 'in_review', 10_000);
+    const progress = async (): Promise<ReviewProgress> => review.query(reviewProgressQuery);
+    await until(async () => (await progress()).status === 'in_review', 10_000);
     return { ingoUserId: ingoUserId!, review, progress };
   }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { VerificationEvent } from '../../contract/verification';
 import { INGO_ID_PATTERN, type RoutableAccountAnnouncement } from '../account-announcement';
 import { ACCOUNT_ISSUED_EVENT_TYPE, KYC_EVENT_TYPES } from '../webhook-event-types';
 import { entityId, kycStatus, routingNumber } from './fields';
@@ -25,7 +26,10 @@ export const webhookDelivery = z.object({
 });
 export type WebhookDelivery = z.input<typeof webhookDelivery>;
 
-/** A KYC outcome as the workflow consumes it: a wake-up to be confirmed against the API. */
+/**
+ * A KYC outcome as the review workflow consumes it (the contract's `VerificationEvent`, whose
+ * subject is the user): a wake-up to be confirmed against the API.
+ */
 export const kycWebhookEvent = webhookDelivery
   .extend({
     event: z.enum(KYC_EVENT_TYPES),
@@ -34,12 +38,11 @@ export const kycWebhookEvent = webhookDelivery
       status: kycStatus.optional(),
     }),
   })
-  .transform((delivery) => ({
+  .transform((delivery): VerificationEvent => ({
     eventId: delivery.data.event_id,
     eventType: delivery.event,
-    userId: delivery.data.user_id,
-    kycStatus:
-      delivery.data.status ?? (delivery.event === 'user.kyc.success' ? 'verified' : 'failed'),
+    subjectId: delivery.data.user_id,
+    status: delivery.data.status ?? (delivery.event === 'user.kyc.success' ? 'verified' : 'failed'),
     reasons: delivery.data.reasons ?? [],
     reasonCodes: delivery.data.reasons_code ?? [],
   }));
