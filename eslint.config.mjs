@@ -30,7 +30,7 @@ export default tseslint.config(
     // workflow evaluates the modules it imports for itself, and zod costs about 3 MB each time:
     // zod and the schema modules are imported for their types only (src/workflows/lazy-schemas.ts).
     files: ['src/workflows/**/*.ts', 'src/codec/failure-converter.ts'],
-        rules: {
+    rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
@@ -46,6 +46,39 @@ export default tseslint.config(
               group: ['**/schemas/*', '**/onboarding-input'],
               allowTypeImports: true,
               message: ZOD_MESSAGE,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Workflow code is the worker's and the bundler's alone: everyone else (activities, API,
+    // receiver, CLI, dev tools, bench, chaos, tests) talks to workflows through src/contract, so a
+    // workflow can change shape without touching its callers.
+    files: ['**/*.ts'],
+    ignores: [
+      'src/workflows/**',
+      'src/codec/failure-converter.ts',
+      'src/worker.ts',
+      'scripts/bundle-workflows.ts',
+      'bench/baseline/workflows.ts',
+    ],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/src/workflows',
+                '**/src/workflows/*',
+                '../workflows',
+                '../workflows/*',
+                './workflows',
+                './workflows/*',
+              ],
+              message: 'Import the contract (src/contract), not workflow code.',
             },
           ],
         },

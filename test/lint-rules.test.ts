@@ -39,12 +39,12 @@ describe('lint: workflow code imports no Node built-ins, and no zod values', () 
   it('flags values from zod and the schema modules, allows their types', async () => {
     const values = await rulesHit(
       'src/workflows/probe.ts',
-      "import { z } from 'zod';\nimport { kycData } from './onboarding-input';\nimport { kycStatus } from '../ingo/schemas/fields';\nexport const x = [z, kycData, kycStatus];\n",
+      "import { z } from 'zod';\nimport { kycData } from '../contract/onboarding-input';\nimport { kycStatus } from '../ingo/schemas/fields';\nexport const x = [z, kycData, kycStatus];\n",
     );
     expect(values).toEqual(Array(3).fill('@typescript-eslint/no-restricted-imports'));
     const types = await rulesHit(
       'src/workflows/probe.ts',
-      "import type { z } from 'zod';\nimport type { KycData } from './onboarding-input';\nexport type X = [z.ZodType, KycData];\n",
+      "import type { z } from 'zod';\nimport type { KycData } from '../contract/onboarding-input';\nexport type X = [z.ZodType, KycData];\n",
     );
     expect(types).toEqual([]);
   });
@@ -54,6 +54,39 @@ describe('lint: workflow code imports no Node built-ins, and no zod values', () 
       await rulesHit(
         'src/activities/probe.ts',
         "import fs from 'node:fs';\nexport const x = fs;\n",
+      ),
+    ).toEqual([]);
+  });
+});
+
+describe('lint: only the worker and the bundler import workflow code', () => {
+  it('flags workflow imports, values and types alike, outside src/workflows', async () => {
+    const rule = '@typescript-eslint/no-restricted-imports';
+    expect(
+      await rulesHit(
+        'src/api/probe.ts',
+        "import type { onboarding } from '../workflows/onboarding';\nexport type X = typeof onboarding;\n",
+      ),
+    ).toEqual([rule]);
+    expect(
+      await rulesHit(
+        'chaos/probe.ts',
+        "import { onboarding } from '../src/workflows';\nexport const x = onboarding;\n",
+      ),
+    ).toEqual([rule]);
+  });
+
+  it('allows the contract, and the worker itself', async () => {
+    expect(
+      await rulesHit(
+        'bench/probe.ts',
+        "import { statusQuery } from '../src/contract/messages';\nexport const x = statusQuery;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await rulesHit(
+        'src/worker.ts',
+        "import { onboarding } from './workflows/onboarding';\nexport const x = onboarding;\n",
       ),
     ).toEqual([]);
   });

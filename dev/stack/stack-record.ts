@@ -17,7 +17,7 @@ interface Recorded {
   parts: { name: string; pid: number; signature: string }[];
 }
 
-const STACK_SIGNATURE = path.join('src', 'stack', 'main.ts');
+const STACK_SIGNATURE = path.join('dev', 'stack', 'main.ts');
 const LEFTOVER_STOP_MS = 5_000;
 
 /** The command line of a running process, or undefined when there is none (`ps`: Linux, macOS). */

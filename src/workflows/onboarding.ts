@@ -54,8 +54,7 @@ import {
 } from '../contract/search-attributes';
 import type { PersonSubject, ReviewOutcome, ReviewStatusChange } from '../contract/verification';
 import type { OnboardingWorkflow } from '../contract/workflow-types';
-import type { RoutableAccountAnnouncement } from '../ingo/account-announcement';
-import { announcementIssues } from '../ingo/account-announcement';
+import { announcementIssues, type RoutableAccountAnnouncement } from '../ingo/account-announcement';
 import { KYC_STATUSES } from '../ingo/kyc-status';
 import { validationFailure } from '../validation';
 import { retryWhileNothingHappened } from './account-issue';

@@ -26,6 +26,7 @@ import {
   type RawAnswer,
   type RawRequest,
 } from '../helpers/hostile';
+import { VERIFICATION_REVIEW_WORKFLOW } from '../../src/contract/workflow-types';
 
 /** Production's (10 s, 15 s, 5 s) shortened, so a test waits seconds for them, not minutes. */
 const TIMEOUTS = {
@@ -118,7 +119,7 @@ describe('slow clients and bursts', () => {
   beforeAll(async () => {
     temporal = await startHostileTemporal();
     logs = captureLogs('warn');
-    await temporal.env.client.workflow.start('kycReview', {
+    await temporal.env.client.workflow.start(VERIFICATION_REVIEW_WORKFLOW, {
       taskQueue: `no-worker-${randomUUID()}`,
       workflowId: TARGET,
       args: [],

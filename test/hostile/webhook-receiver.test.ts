@@ -30,6 +30,8 @@ import {
   type RawAnswer,
   type RawRequest,
 } from '../helpers/hostile';
+import { VERIFICATION_REVIEW_WORKFLOW } from '../../src/contract/workflow-types';
+import { verificationResultSignal } from '../../src/contract/messages';
 
 const SEED = fcSeed(0x1ec0de);
 const RUNS = 300;
@@ -66,7 +68,7 @@ describe('hostile input to POST /webhooks/ingo', () => {
       timeouts: TIMEOUTS,
     });
     // Through the unrecorded client, on a task queue no worker polls: it only has to run.
-    await temporal.env.client.workflow.start('kycReview', {
+    await temporal.env.client.workflow.start(VERIFICATION_REVIEW_WORKFLOW, {
       taskQueue: `no-worker-${randomUUID()}`,
       workflowId: TARGET,
       args: [],
@@ -103,7 +105,7 @@ describe('hostile input to POST /webhooks/ingo', () => {
     expect(answer.status, answer.text).toBe(200);
     expect(answer.json).toMatchObject({ received: true, outcome: 'signalled' });
     expect(temporal.recorder.summary()).toEqual([
-      { kind: 'signal', workflowId: TARGET, name: 'kycResult' },
+      { kind: 'signal', workflowId: TARGET, name: verificationResultSignal.name },
     ]);
     signalled += 1;
   }
@@ -629,7 +631,7 @@ describe('hostile input to POST /webhooks/ingo', () => {
       const answer = await send(signedDelivery(extra));
       expect(answer.status, answer.text).toBe(200);
       expect(temporal.recorder.summary()).toEqual([
-        { kind: 'signal', workflowId: TARGET, name: 'kycResult' },
+        { kind: 'signal', workflowId: TARGET, name: verificationResultSignal.name },
       ]);
       expect(JSON.stringify(temporal.recorder.calls[0]!.args).length).toBeLessThan(1_000);
       signalled += 1;
@@ -738,7 +740,7 @@ describe('hostile input to POST /webhooks/ingo', () => {
         const valid = await at(signedDelivery(kycBody()));
         expect(valid.status).toBe(200);
         expect(temporal.recorder.summary()).toEqual([
-          { kind: 'signal', workflowId: TARGET, name: 'kycResult' },
+          { kind: 'signal', workflowId: TARGET, name: verificationResultSignal.name },
         ]);
         signalled += 1;
         expect((await at(forged())).status).toBe(429);

@@ -231,8 +231,8 @@ describe('webhooks (INGO-API.md section 3)', () => {
     expect(kycWebhookEvent.parse(seed.documentedKycSuccessWebhook)).toEqual({
       eventId: 'inn_whe_aB3dE5fG7hJ9kL1mN3pQ5r',
       eventType: 'user.kyc.success',
-      userId: 'user-8f3a2b1c-0e44-4f2d-9a11-7b23cc90d1ef',
-      kycStatus: 'verified',
+      subjectId: 'user-8f3a2b1c-0e44-4f2d-9a11-7b23cc90d1ef',
+      status: 'verified',
       reasons: [],
       reasonCodes: [],
     });
@@ -251,7 +251,7 @@ describe('webhooks (INGO-API.md section 3)', () => {
       },
     };
     expect(kycWebhookEvent.parse(failed)).toMatchObject({
-      kycStatus: 'failed',
+      status: 'failed',
       reasonCodes: ['ID_MISMATCH'],
     });
   });

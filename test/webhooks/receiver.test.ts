@@ -430,7 +430,7 @@ describe('the webhook receiver, POST /webhooks/ingo', () => {
       expect(await progress()).toMatchObject({
         signals: 3,
         duplicateSignals: 1,
-        kycStatus: 'in_review',
+        status: 'in_review',
       });
 
       // Two new events, two look-ups at Ingo; the duplicate caused none.
