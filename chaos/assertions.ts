@@ -1,7 +1,8 @@
 import type { OnboardingView } from '../src/api/schemas';
+import { onboardingWorkflowId } from '../src/contract/ids';
 import type { Facts, IngoUserFact } from './facts';
 import { expectedIngoTotals, type PlannedSignup } from './plan';
-import type { WebhookEvent } from './sandbox-admin';
+import type { WebhookEvent } from '../dev/sandbox/admin-client';
 
 /**
  * The verdict on a run, from the facts alone (pure, so a planted duplicate or a lost onboarding
@@ -51,10 +52,6 @@ const KYC_EVENT = /^user\.kyc\./;
 const LEARNED_FROM_INGO_API = new Set(['poll', 'submission']);
 const ACCOUNT_EVENT = 'account.issue.created';
 const PENDING = new Set(['waiting_for_url', 'scheduled', 'in_flight']);
-
-export function onboardingTag(signupId: string): string {
-  return `onboarding-${signupId}`;
-}
 
 export function judge(signups: readonly PlannedSignup[], facts: Facts): Verdict {
   const violations: string[] = [];
@@ -133,7 +130,7 @@ export function judge(signups: readonly PlannedSignup[], facts: Facts): Verdict 
     }
     for (const user of users) {
       signupOfUser.set(user.id, signup);
-      if (user.onboardingId !== onboardingTag(id)) {
+      if (user.onboardingId !== onboardingWorkflowId(id)) {
         violations.push(
           `${id}: Ingo user ${user.id} is tagged ${user.onboardingId ?? 'with nothing'}`,
         );

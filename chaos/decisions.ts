@@ -3,8 +3,7 @@ import { OnboardingApiError } from '../src/api/client-errors';
 import type { OnboardingListItem } from '../src/api/schemas';
 import { RetryCounter, transientReason, withApiRetry } from './api-retry';
 import type { PlannedSignup } from './plan';
-import { SandboxAdminError } from '../dev/demo/sandbox-admin';
-import type { SandboxAdmin } from './sandbox-admin';
+import { SandboxAdminError, type SandboxAdminClient } from '../dev/sandbox/admin-client';
 
 /**
  * What people outside the system decide while the run goes on: customers whose KYC failed sending
@@ -38,7 +37,7 @@ export class OutsideDecisions {
 
   constructor(
     private readonly api: OnboardingApiClient,
-    private readonly admin: SandboxAdmin,
+    private readonly admin: SandboxAdminClient,
     signups: readonly PlannedSignup[],
   ) {
     for (const signup of signups) {

@@ -1,10 +1,16 @@
 import type { OnboardingApiClient } from '../src/api/client';
 import { OnboardingApiError } from '../src/api/client-errors';
 import type { OnboardingView } from '../src/api/schemas';
+import { ONBOARDING_TAG } from '../src/contract/ids';
 import type { IngoBankingClient } from '../src/ingo';
 import { RetryCounter, withApiRetry } from './api-retry';
 import type { PlannedSignup } from './plan';
-import type { SandboxAdmin, SandboxStats, SandboxUser, WebhookEvent } from './sandbox-admin';
+import type {
+  SandboxAdminClient,
+  SandboxStats,
+  SandboxUser,
+  WebhookEvent,
+} from '../dev/sandbox/admin-client';
 import { eachLimited } from './time';
 
 /**
@@ -34,7 +40,7 @@ export interface Facts {
 export async function gatherFacts(
   api: OnboardingApiClient,
   banking: IngoBankingClient,
-  admin: SandboxAdmin,
+  admin: SandboxAdminClient,
   signups: readonly PlannedSignup[],
 ): Promise<Facts> {
   const retries = new RetryCounter();
@@ -50,7 +56,7 @@ export async function gatherFacts(
   const ingoUsers = users.map((user) => ({
     id: user.userId,
     email: user.email,
-    onboardingId: user.metaData.find((item) => item.name === 'onboarding_id')?.value,
+    onboardingId: user.metaData.find((item) => item.name === ONBOARDING_TAG)?.value,
   }));
   const sandboxUsers = new Map<string, SandboxUser>();
   await eachLimited(ingoUsers, 12, async (user) => {

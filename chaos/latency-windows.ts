@@ -1,4 +1,4 @@
-import type { SandboxAdmin } from './sandbox-admin';
+import type { SandboxAdminClient } from '../dev/sandbox/admin-client';
 import { sleep } from './time';
 
 /**
@@ -22,7 +22,7 @@ export class LatencyWindows {
   readonly report: LatencyWindowReport;
 
   constructor(
-    private readonly admin: SandboxAdmin,
+    private readonly admin: SandboxAdminClient,
     settings: { latencyMs: number; onMs: number; offMs: number },
   ) {
     this.report = { windows: 0, ...settings };

@@ -14,7 +14,7 @@ import { Operator } from './operator';
 import { parseOptions, USAGE, UsageError, type ChaosOptions } from './options';
 import { PiiScanner, PROMISED_KINDS, scanFile, type ScanResult } from './pii-scan';
 import { buildPlan, scenarioCounts, signupIdOf, type Plan } from './plan';
-import { SandboxAdmin } from './sandbox-admin';
+import { SandboxAdminClient } from '../dev/sandbox/admin-client';
 import { chaosStackEnv, LATENCY_WINDOW, REQUEST_TIMING } from './settings';
 import { formatSummary, summarise } from './summary';
 import { seconds, sleep } from './time';
@@ -51,7 +51,7 @@ async function drive(
   plan: Plan,
   stack: ScriptedStack,
   api: OnboardingApiClient,
-  admin: SandboxAdmin,
+  admin: SandboxAdminClient,
 ): Promise<Drive> {
   const { signups } = plan;
   const crashes = new CrashRunner(stack.stack, CRASH_SCHEDULE, runStart, log);
@@ -119,7 +119,7 @@ async function audit(
   plan: Plan,
   stack: ScriptedStack,
   api: OnboardingApiClient,
-  admin: SandboxAdmin,
+  admin: SandboxAdminClient,
 ): Promise<Audit> {
   // Ingo is read without faults; deliveries still retrying are given time to finish.
   await admin.putFaults({ errorRate: 0, lostResponseRate: 0, latencyMs: 0 });
@@ -189,7 +189,8 @@ async function run(options: ChaosOptions, plan: Plan, stack: ScriptedStack): Pro
     token: stack.apiToken,
     timeoutMs: 10_000,
   });
-  const admin = new SandboxAdmin(stack.sandboxUrl);
+  // The sandbox is never restarted during the run: a call without an answer is tried a few times.
+  const admin = new SandboxAdminClient(stack.sandboxUrl, { timeoutMs: 30_000, attempts: 5 });
   const d = await drive(options, plan, stack, api, admin);
   const a = await audit(plan, stack, api, admin);
   const violations = violationsOf(d, a);

@@ -2,7 +2,7 @@ import type { OnboardingApiClient } from '../src/api/client';
 import { OnboardingApiError } from '../src/api/client-errors';
 import type { ApiStepError, OnboardingListItem, OnboardingView } from '../src/api/schemas';
 import { RetryCounter, transientReason, withApiRetry } from './api-retry';
-import type { SandboxAdmin } from './sandbox-admin';
+import type { SandboxAdminClient } from '../dev/sandbox/admin-client';
 
 /**
  * The operator on duty: handles each onboarding parked in `needs_attention` (the watch,
@@ -63,7 +63,7 @@ export class Operator {
 
   constructor(
     private readonly api: OnboardingApiClient,
-    private readonly admin: SandboxAdmin,
+    private readonly admin: SandboxAdminClient,
     private readonly runStart: number,
     private readonly log: (line: string) => void,
   ) {}

@@ -3,7 +3,7 @@ import type { CrashRecord } from './crashes';
 import type { LatencyWindowReport } from './latency-windows';
 import type { Intervention } from './operator';
 import type { PiiHit } from './pii-scan';
-import type { FaultCounts, SandboxStats } from './sandbox-admin';
+import type { FaultCounts, SandboxStats } from '../dev/sandbox/admin-client';
 import { seconds } from './time';
 
 /**

@@ -5,8 +5,8 @@ import type { KycStatus } from '../../src/ingo/kyc-status';
  * The baseline's activities (benchmark scenario 2): the names and shapes of the onboarding's, doing
  * nothing but say what Ingo would announce by webhook: a submitted KYC review (`user.kyc.success`
  * at KYC delay 0) and an issued account (`account.issue.created`). The driver then sends the
- * signal the webhook receiver would (`kycResult` to the review, `routableAccountIssued` to the
- * onboarding).
+ * signal the webhook receiver would (`verificationResult` to the review, `routableAccountIssued` to
+ * the onboarding).
  */
 
 export type Announcement = 'kyc' | 'account';
@@ -22,6 +22,15 @@ export interface BaselineActivities {
   }>;
 }
 
+/** The baseline's Ingo user of an onboarding: from its id alone, so the driver knows it too. */
+export function baselineIngoUserId(onboardingId: string): string {
+  return `user-${onboardingId}`;
+}
+
+export function baselineAccountId(ingoUserId: string): string {
+  return `rbac-${ingoUserId}`;
+}
+
 /** `announce` is told which workflow Ingo's webhook would concern (the calling one). */
 export function createBaselineActivities(
   announce: (kind: Announcement, workflowId: string) => void,
@@ -32,7 +41,8 @@ export function createBaselineActivities(
     return workflowId;
   };
   return {
-    ensureIngoUser: ({ onboardingId }) => Promise.resolve({ ingoUserId: `user-${onboardingId}` }),
+    ensureIngoUser: ({ onboardingId }) =>
+      Promise.resolve({ ingoUserId: baselineIngoUserId(onboardingId) }),
     submitKyc: () => {
       announce('kyc', caller());
       return Promise.resolve({ kycStatus: 'in_review' });
@@ -41,7 +51,7 @@ export function createBaselineActivities(
     issueRoutableAccount: ({ ingoUserId }) => {
       announce('account', caller());
       return Promise.resolve({
-        routableBankAccountId: `rbac-${ingoUserId}`,
+        routableBankAccountId: baselineAccountId(ingoUserId),
         routingNumber: '021000021',
         accountNumberLast4: '0000',
       });

@@ -16,6 +16,7 @@ import {
   reviewStatusChangedSignal,
   routableAccountIssuedSignal,
 } from '../../src/contract/messages';
+import { kycWorkflowId } from '../../src/contract/ids';
 import type { Timing } from '../../src/contract/onboarding-input';
 import { publishSearchAttributes } from '../../src/workflows/publish-search-attributes';
 import {
@@ -82,7 +83,7 @@ export async function baselineOnboarding({
   state.step = 'kyc';
   publish();
   const review = await executeChild(baselineKycReview, {
-    workflowId: `kyc-${ingoUserId}`,
+    workflowId: kycWorkflowId(ingoUserId),
     args: [{ ingoUserId, timing }],
   });
   state.kycStatus = review.kycStatus;

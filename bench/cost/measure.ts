@@ -7,8 +7,8 @@ import { statusQuery } from '../../src/contract/messages';
 import type { OnboardingStatusView } from '../../src/contract/onboarding-view';
 import type { OnboardingRequest } from '../../src/contract/onboarding-input';
 import { countCost, normaliseEventType, type CostCount, type HistoryJson } from './actions';
-import { benchApplicant, OPTIONAL_STEPS } from './signup';
-import type { TimeSkippingStack } from './time-skipping-stack';
+import { applicantFor, OPTIONAL_STEPS } from '../../dev/testing/signups';
+import type { InProcessStack } from '../../dev/testing/in-process-stack';
 import { until, within } from './wait';
 
 /** One onboarding, alone on the stack, measured: what it cost in Temporal and at Ingo. */
@@ -37,11 +37,6 @@ export interface CostMeasurement {
   realMs: number;
 }
 
-interface SandboxStats {
-  calls: Record<string, number>;
-  webhooks: { delivered: number };
-}
-
 /** Generous: a 7-day wait is ~170 polls, each a few round trips on a busy machine. */
 const SKIP_TIMEOUT_MS = 10 * 60_000;
 const REAL_TIMEOUT_MS = 60_000;
@@ -49,24 +44,24 @@ const REAL_TIMEOUT_MS = 60_000;
 const runTag = randomUUID().slice(0, 8);
 let signups = 0;
 
-async function historyOf(stack: TimeSkippingStack, workflowId: string): Promise<HistoryJson> {
+/** What a case needs of the stack (on the time-skipping server). */
+export type CostStack = Pick<InProcessStack, 'env' | 'taskQueue' | 'admin'>;
+
+async function historyOf(stack: CostStack, workflowId: string): Promise<HistoryJson> {
   const history = await stack.env.client.workflow.getHandle(workflowId).fetchHistory();
   return JSON.parse(historyToJSON(history)) as HistoryJson;
 }
 
-export async function measureCase(
-  stack: TimeSkippingStack,
-  spec: CostCase,
-): Promise<CostMeasurement> {
+export async function measureCase(stack: CostStack, spec: CostCase): Promise<CostMeasurement> {
   const started = Date.now();
-  await stack.admin('POST', '/reset');
-  if (spec.webhookLost) await stack.admin('PUT', '/faults', { dropWebhookRate: 1 });
+  await stack.admin.reset();
+  if (spec.webhookLost) await stack.admin.putFaults({ dropWebhookRate: 1 });
 
   signups += 1;
   const signupId = `bench-cost-${runTag}-${signups}`;
   const request: OnboardingRequest = {
     signupId,
-    applicant: benchApplicant(signupId, spec.ssnLast4),
+    applicant: applicantFor(signupId, spec.ssnLast4),
     ...(spec.optionalSteps ? OPTIONAL_STEPS : {}),
   };
   const handle = await startOnboarding(stack.env.client, request, { taskQueue: stack.taskQueue });
@@ -116,7 +111,7 @@ export async function measureCase(
         SKIP_TIMEOUT_MS,
       );
     }
-    await stack.admin('POST', `/kyc/${userId}/decision`, { status: 'verified' });
+    await stack.admin.decide(userId, 'verified');
   }
 
   const result = await within(`the result of ${signupId}`, handle.result(), SKIP_TIMEOUT_MS);
@@ -129,7 +124,7 @@ export async function measureCase(
     historyOf(stack, handle.workflowId),
     historyOf(stack, reviewId),
   ]);
-  const stats = await stack.admin<SandboxStats>('GET', '/stats');
+  const stats = await stack.admin.stats();
   return {
     cost: countCost([
       { workflowId: handle.workflowId, history: onboardingHistory },

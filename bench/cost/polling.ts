@@ -1,8 +1,8 @@
 /**
- * The KYC review's polling schedule as src/workflows/kyc-review.ts runs it, worked out from its
- * timing alone: the first poll after the grace period, then intervals doubling from the first
- * interval up to the cap, never past the deadline (which wakes the review one last time). Pure, so
- * the benchmark can hold the measured poll counts against it.
+ * The KYC review's polling schedule as src/workflows/verification-review.ts runs it, worked out
+ * from its timing alone: the first poll after the grace period, then intervals doubling from the
+ * first interval up to the cap, never past the deadline (which wakes the review one last time).
+ * Pure, so the benchmark can hold the measured poll counts against it.
  */
 
 export interface PollTiming {

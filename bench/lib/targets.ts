@@ -3,7 +3,8 @@ import type { Client } from '@temporalio/client';
 import type { StartOnboardingBody } from '../../src/api/schemas';
 import type { RoutableAccountAnnouncement } from '../../src/ingo/account-announcement';
 import type { KycWebhookEvent } from '../../src/ingo/schemas/webhook';
-import { onboardingWorkflowId } from '../../src/contract/ids';
+import { ingoUserIdOfReview, onboardingWorkflowId } from '../../src/contract/ids';
+import { routableAccountIssuedSignal, verificationResultSignal } from '../../src/contract/messages';
 import type { OnboardingResult } from '../../src/contract/onboarding-view';
 import { timingSchema } from '../../src/contract/onboarding-input';
 import {
@@ -11,8 +12,8 @@ import {
   OnboardingStatusKey,
   OnboardingStepKey,
 } from '../../src/contract/search-attributes';
-import type { Announcement } from '../baseline/activities';
-import type { BaselineInput, BaselineResult } from '../baseline/workflows';
+import { baselineAccountId, baselineIngoUserId, type Announcement } from '../baseline/activities';
+import { baselineOnboarding, type BaselineInput } from '../baseline/workflows';
 import type { BenchStack } from './bench-stack';
 import type { LoadTarget } from './load';
 
@@ -126,7 +127,7 @@ export function baselineTarget(client: Client, series: string): LoadTarget {
         onboardingId: onboardingWorkflowId(signupId),
         timing: PRODUCTION_TIMING,
       };
-      const handle = await client.workflow.start('baselineOnboarding', {
+      const handle = await client.workflow.start(baselineOnboarding, {
         taskQueue: BASELINE_TASK_QUEUE,
         workflowId: input.onboardingId,
         args: [input],
@@ -138,16 +139,16 @@ export function baselineTarget(client: Client, series: string): LoadTarget {
         ],
       });
       if (abandoned.has(seq)) await terminate(client, input.onboardingId);
-      const result = (await handle.result()) as BaselineResult;
+      const result = await handle.result();
       if (result.kycStatus !== 'verified') throw new Error(`baseline ${signupId} not verified`);
     },
   };
 }
 
 /**
- * The receiver's part for the baseline, through the Temporal client: `kycResult` to the review,
- * `routableAccountIssued` to the onboarding (which the receiver finds by its search attribute;
- * the baseline's id is known).
+ * The receiver's part for the baseline, through the Temporal client: `verificationResult` to the
+ * review, `routableAccountIssued` to the onboarding (which the receiver finds by its search
+ * attribute; the baseline's id is known).
  */
 export async function announce(
   client: Client,
@@ -156,15 +157,16 @@ export async function announce(
 ): Promise<void> {
   const handle = client.workflow.getHandle(workflowId);
   if (kind === 'kyc') {
-    await handle.signal('kycResult', kycEventFor(workflowId.replace(/^kyc-/, '')));
+    await handle.signal(verificationResultSignal, kycEventFor(ingoUserIdOfReview(workflowId)));
     return;
   }
+  const userId = baselineIngoUserId(workflowId);
   const account: RoutableAccountAnnouncement = {
     eventId: `inn_whe_${randomBytes(11).toString('hex')}`,
-    userId: `user-${workflowId}`,
-    routableBankAccountId: `rbac-user-${workflowId}`,
+    userId,
+    routableBankAccountId: baselineAccountId(userId),
     routingNumber: '021000021',
     accountNumberLast4: '0000',
   };
-  await handle.signal('routableAccountIssued', account);
+  await handle.signal(routableAccountIssuedSignal, account);
 }

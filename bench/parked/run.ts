@@ -4,14 +4,21 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { OnboardingApiClient } from '../../src/api/client';
 import { OnboardingApiError, OnboardingApiUnreachableError } from '../../src/api/client-errors';
+import { ingoUserIdOfReview } from '../../src/contract/ids';
+import { KycStatusKey } from '../../src/contract/search-attributes';
+import {
+  ONBOARDING_WORKFLOW,
+  VERIFICATION_REVIEW_WORKFLOW,
+} from '../../src/contract/workflow-types';
+import { SandboxAdminClient, SandboxUnreachableError } from '../../dev/sandbox/admin-client';
 import { describeExit } from '../../dev/stack/part-process';
-import { startScriptedStack, type ScriptedStack } from '../../dev/stack/scripted-stack';
+import { startScriptedStack } from '../../dev/stack/scripted-stack';
 import { track } from '../lib/cleanup';
 import { benchStackEnv } from '../lib/bench-stack';
 import { WORKER_SEMI_SPACE_MB, workerOldSpaceMb } from '../../src/temporal/worker-heap';
 import { readProcess, ProcessSampler } from './process-sampler';
 import { forEachLimited, withRetries } from './pool';
-import { benchApplicant } from '../cost/signup';
+import { applicantFor } from '../../dev/testing/signups';
 import { pause, within } from '../cost/wait';
 
 /**
@@ -69,9 +76,11 @@ export interface ParkedRun {
 
 const WINDOW_SECONDS = 10;
 
-const IN_REVIEW = 'WorkflowType="kycReview" AND KycStatus="in_review"';
-const RUNNING_REVIEWS = 'WorkflowType="kycReview" AND ExecutionStatus="Running"';
-const COMPLETED = 'WorkflowType="onboarding" AND ExecutionStatus="Completed"';
+/** The visibility queries the run counts by (also quoted in its report). */
+const REVIEWS = `WorkflowType="${VERIFICATION_REVIEW_WORKFLOW}"`;
+export const IN_REVIEW = `${REVIEWS} AND ${KycStatusKey.name}="in_review"`;
+const RUNNING_REVIEWS = `${REVIEWS} AND ExecutionStatus="Running"`;
+export const COMPLETED = `WorkflowType="${ONBOARDING_WORKFLOW}" AND ExecutionStatus="Completed"`;
 
 function transient(error: unknown): boolean {
   if (error instanceof OnboardingApiUnreachableError) return true;
@@ -141,23 +150,6 @@ async function waitForCount(
   }
 }
 
-async function sandboxAdmin<T>(
-  stack: ScriptedStack,
-  method: string,
-  adminPath: string,
-  body?: unknown,
-) {
-  const response = await fetch(`${stack.sandboxUrl}/_sandbox${adminPath}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`sandbox ${method} ${adminPath}: ${response.status} ${text}`);
-  return JSON.parse(text) as T;
-}
-
 export async function runParked(options: ParkedOptions): Promise<ParkedRun> {
   const began = Date.now();
   const { onboardings: total, concurrency } = options;
@@ -213,6 +205,7 @@ export async function runParked(options: ParkedOptions): Promise<ParkedRun> {
     const client = new Client({ connection, namespace: stack.plan.temporal.namespace });
     const watch: Watch = { client, sampler, progress, timeoutMs: options.phaseTimeoutMs, died };
     const api = new OnboardingApiClient({ baseUrl: stack.apiUrl, token: stack.apiToken });
+    const admin = new SandboxAdminClient(stack.sandboxUrl, { timeoutMs: 30_000 });
 
     // Start: every onboarding through the API, SSN ending 2222 (manual review).
     sampler.enter('start');
@@ -236,7 +229,7 @@ export async function runParked(options: ParkedOptions): Promise<ParkedRun> {
         forEachLimited(signupIds, concurrency, async (signupId) => {
           while (startTimes.length - parked >= options.maxUnparked) await pause(100);
           const { retries } = await withRetries(
-            () => api.start({ signupId, applicant: benchApplicant(signupId, '2222') }),
+            () => api.start({ signupId, applicant: applicantFor(signupId, '2222') }),
             transient,
           );
           startRetries += retries;
@@ -269,7 +262,7 @@ export async function runParked(options: ParkedOptions): Promise<ParkedRun> {
       query: RUNNING_REVIEWS,
       pageSize: 1000,
     })) {
-      userIds.push(execution.workflowId.replace(/^kyc-/, ''));
+      userIds.push(ingoUserIdOfReview(execution.workflowId));
     }
     if (userIds.length !== total) {
       throw new Error(`${userIds.length} KYC reviews running, expected ${total}`);
@@ -281,8 +274,8 @@ export async function runParked(options: ParkedOptions): Promise<ParkedRun> {
         watch,
         forEachLimited(userIds, concurrency, async (userId) => {
           await withRetries(
-            () => sandboxAdmin(stack, 'POST', `/kyc/${userId}/decision`, { status: 'verified' }),
-            (error) => error instanceof TypeError, // fetch failed: no answer
+            () => admin.decide(userId, 'verified'),
+            (error) => error instanceof SandboxUnreachableError,
           );
         }),
       ),
@@ -302,7 +295,7 @@ export async function runParked(options: ParkedOptions): Promise<ParkedRun> {
       Array.from({ length: count - (completions[i - 1]?.count ?? 0) }, () => at),
     );
     sampler.enter('done');
-    const stats = await sandboxAdmin<{ calls: Record<string, number> }>(stack, 'GET', '/stats');
+    const stats = await admin.stats();
 
     run = {
       onboardings: total,

@@ -1,3 +1,4 @@
+import { routableAccountIssuedSignal, verificationResultSignal } from '../../src/contract/messages';
 import { describeCounts, type HistoryShape } from '../lib/history';
 import { formatNumber, markdownTable, summaryLine } from '../lib/format';
 import { formatRuns, spreadOf } from '../lib/stats';
@@ -87,8 +88,10 @@ export function baselineReport(session: E2eSession): ScenarioResult {
       'on the same dev server in the same run, in a worker process of its own with the same ' +
       '`TEMPORAL_WORKER_*` tuning and logging, and is driven by the same closed loop, alternating with ' +
       'ours. It is started through the Temporal client (no API), without payload encryption, and the ' +
-      'benchmark sends the signals the receiver would (`kycResult` once the no-op `submitKyc` ran, ' +
-      '`routableAccountIssued` once the no-op `issueRoutableAccount` ran) straight to the workflow ids.',
+      'benchmark sends the signals the receiver would ' +
+      `(\`${verificationResultSignal.name}\` once the no-op \`submitKyc\` ran, ` +
+      `\`${routableAccountIssuedSignal.name}\` once the no-op ` +
+      '`issueRoutableAccount` ran) straight to the workflow ids.',
     '',
     markdownTable(
       ['per onboarding (with its review)', 'ours', 'baseline'],
@@ -97,7 +100,8 @@ export function baselineReport(session: E2eSession): ScenarioResult {
     '',
     session.differences.length === 0
       ? 'Same activities, child workflow, signals and upserts. Timers, markers, failed workflow tasks ' +
-        'and the `routableAccountIssued` signal depend on timing: a webhook arriving before or after ' +
+        `and the \`${routableAccountIssuedSignal.name}\` signal depend on timing: a webhook ` +
+        'arriving before or after ' +
         'the review waits for it (a timer), the account announcement arriving before the onboarding ' +
         'completed or after (then nothing is signalled), a signal racing the completion (the completion ' +
         'fails and is retried with the signal).'

@@ -1,10 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { ACTION_CATEGORIES, type ActionCategory } from '../cost/actions';
 import { track } from '../lib/cleanup';
 import { measureCase, type CostCase, type CostMeasurement } from '../cost/measure';
 import { backoffPhase, expectedPolls, maxPolls } from '../cost/polling';
-import { startTimeSkippingStack } from '../cost/time-skipping-stack';
+import { benchWorkflowCode } from '../cost/workflow-code';
 import { formatSpread, spread, type Scenario, type ScenarioResult } from '../scenario';
+import { kycWorkflowId } from '../../src/contract/ids';
+import { reviewStatusChangedSignal, verificationResultSignal } from '../../src/contract/messages';
 import { timingSchema } from '../../src/contract/onboarding-input';
+import { createKeyring } from '../../src/codec/keyring';
+import { startInProcessStack } from '../../dev/testing/in-process-stack';
 
 /**
  * Scenario 4, cost per onboarding: history events, Temporal Cloud actions and Ingo API calls of
@@ -136,7 +141,13 @@ export const costScenario: Scenario = {
   async run(options): Promise<ScenarioResult> {
     const progress = (message: string) => options.progress(message);
     progress('cost: starting the time-skipping test server, sandbox, receiver and worker');
-    const stack = await startTimeSkippingStack();
+    const { code, kind: workflowCode } = benchWorkflowCode();
+    const stack = await startInProcessStack({
+      temporal: 'time-skipping',
+      keyring: createKeyring([{ id: 'bench', key: randomBytes(32) }], 'bench'),
+      code,
+      taskQueuePrefix: 'bench-cost',
+    });
     const stopStack = track({ name: 'cost scenario stack', stop: () => stack.stop() });
     const results: CaseResult[] = [];
     try {
@@ -196,9 +207,10 @@ export const costScenario: Scenario = {
     const categoryHeader = SHOWN.map((category) => CATEGORY_TITLES[category]);
     const markdown = [
       `One onboarding at a time on Temporal's time-skipping test server, with the production worker ` +
-        `(workflow code: ${stack.workflowCode}), the Ingo sandbox (KYC delay 0, no faults, reset ` +
+        `(workflow code: ${workflowCode}), the Ingo sandbox (KYC delay 0, no faults, reset ` +
         `before each case) and the real webhook receiver (\`createApp\`). Counts come from the ` +
-        `onboarding's history and its KYC review's (\`kyc-<userId>\`); Ingo calls from the ` +
+        `onboarding's history and its KYC review's (\`${kycWorkflowId('<userId>')}\`); Ingo ` +
+        `calls from the ` +
         `sandbox's \`GET /_sandbox/stats\`. "Webhook lost": SSN ending 2222 (in review until ` +
         `decided through the admin API) with \`dropWebhookRate: 1\`; the review waits the given ` +
         `time (skipped), then the sandbox decides it and only a poll can find out. Production ` +
@@ -212,8 +224,9 @@ export const costScenario: Scenario = {
       `Actions as [Temporal Cloud counts them](https://docs.temporal.io/cloud/actions): workflow ` +
         `and child starts (a child is two: the parent's start and the child's execution), each ` +
         `activity attempt, each timer (including \`condition\`'s), each search attribute upsert, ` +
-        `each signal (counted once, where it is received: the webhook's \`kycResult\` and the ` +
-        `review's \`kycStatusChanged\` to the onboarding), updates, markers. Queries are actions ` +
+        `each signal (counted once, where it is received: the webhook's ` +
+        `\`${verificationResultSignal.name}\` and the review's \`${reviewStatusChangedSignal.name}\` ` +
+        `to the onboarding), updates, markers. Queries are actions ` +
         `too but leave no history: each \`GET /v1/onboardings/:id\` adds one (the benchmark's own ` +
         `status queries are not counted).`,
       '',

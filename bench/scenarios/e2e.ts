@@ -1,8 +1,11 @@
 import path from 'node:path';
 import { Client } from '@temporalio/client';
-import { kycWorkflowId } from '../../src/contract/ids';
+import { kycWorkflowId, onboardingWorkflowId } from '../../src/contract/ids';
+import { routableAccountIssuedSignal } from '../../src/contract/messages';
 import type { OnboardingResult } from '../../src/contract/onboarding-view';
+import { baselineIngoUserId } from '../baseline/activities';
 import { startBaselineWorker } from '../baseline/process';
+import { baselineOnboarding } from '../baseline/workflows';
 import { startBenchStack, type BenchStack } from '../lib/bench-stack';
 import { track } from '../lib/cleanup';
 import {
@@ -54,7 +57,7 @@ export const QUICK_PLAN: E2ePlan = {
  * Ingo's `account.issue.created` reaches a running onboarding only if the receiver finds it before
  * it completes (the webhook is sent as the account is issued, the step right before the end).
  */
-export const RACING_SIGNALS = ['routableAccountIssued'];
+export const RACING_SIGNALS = [routableAccountIssuedSignal.name];
 
 export interface Shapes {
   onboarding: HistoryShape;
@@ -123,7 +126,7 @@ export async function measureOnboardingShape(stack: BenchStack, series: string):
   await target.runOne(0);
   const result = target.lastResult as Extract<OnboardingResult, { outcome: 'completed' }>;
   const signupId = result.signupId;
-  return shapesOf(stack.client, `onboarding-${signupId}`, kycWorkflowId(result.ingoUserId));
+  return shapesOf(stack.client, onboardingWorkflowId(signupId), kycWorkflowId(result.ingoUserId));
 }
 
 async function measureBaselineShape(client: Client, target: LoadTarget): Promise<Shapes> {
@@ -131,12 +134,12 @@ async function measureBaselineShape(client: Client, target: LoadTarget): Promise
   await target.runOne(seq);
   const { executions } = await client.workflowService.listWorkflowExecutions({
     namespace: client.options.namespace,
-    query: `WorkflowType = 'baselineOnboarding'`,
+    query: `WorkflowType = '${baselineOnboarding.name}'`,
     pageSize: 1,
   });
   const onboardingId = executions?.[0]?.execution?.workflowId;
   if (!onboardingId) throw new Error('baseline onboarding not found');
-  return shapesOf(client, onboardingId, kycWorkflowId(`user-${onboardingId}`));
+  return shapesOf(client, onboardingId, kycWorkflowId(baselineIngoUserId(onboardingId)));
 }
 
 export async function runE2eSession(options: ScenarioOptions, plan: E2ePlan): Promise<E2eSession> {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { workerNodeFlags } from '../../src/temporal/worker-heap';
-import { runParked, type ParkedRun } from '../parked/run';
+import { COMPLETED, IN_REVIEW, runParked, type ParkedRun } from '../parked/run';
 import type { ProcessReading } from '../parked/process-sampler';
 import { formatSpread, spread, type Scenario, type ScenarioResult } from '../scenario';
 
@@ -124,11 +124,10 @@ export const parkedScenario: Scenario = {
             '(polls of reviews waiting that long, and retried checks). '
           : '; no review reached its first poll. ') +
         `Once all ${onboardings.toLocaleString('en-US')} were \`in_review\` (visibility: ` +
-        `\`WorkflowType="kycReview" AND KycStatus="in_review"\`), memory was sampled once a ` +
-        `second for ${holdSeconds} s; then every review was decided \`verified\` through ` +
-        `\`POST /_sandbox/kyc/:userId/decision\` (${concurrency} in flight), and the onboardings ` +
-        `were followed until all completed (\`WorkflowType="onboarding" AND ` +
-        `ExecutionStatus="Completed"\`). Worker workflow cache: ${run.cache.size} workflows ` +
+        `\`${IN_REVIEW}\`), memory was sampled once a second for ${holdSeconds} s; then every ` +
+        `review was decided \`verified\` through \`POST /_sandbox/kyc/:userId/decision\` ` +
+        `(${concurrency} in flight), and the onboardings were followed until all completed ` +
+        `(\`${COMPLETED}\`). Worker workflow cache: ${run.cache.size} workflows ` +
         `(${run.cache.source}). One run: the rates are the median (min–max) over its 10-second ` +
         `windows.`,
       '',

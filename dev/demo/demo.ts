@@ -3,12 +3,12 @@ import type { OnboardingApiClient } from '../../src/api/client';
 import { OnboardingApiError } from '../../src/api/client-errors';
 import type { OnboardingView } from '../../src/api/schemas';
 import { onboardingWorkflowId } from '../../src/contract/ids';
+import { SandboxAdminError, type SandboxAdminClient } from '../sandbox/admin-client';
 import { createLiveOutput, type DemoStream, type LiveOutput } from './live-output';
-import { isSettled, outcomeNote, verdictOf } from './outcome';
+import { ingoFactsOf, isSettled, outcomeNote, verdictOf } from './outcome';
 import { PreflightError, preflight } from './preflight';
 import { durationText, kycWaitText } from '../timing-text';
 import { formatDuration, renderSummary, type ProgressRow } from './progress-view';
-import { SandboxAdminError, type SandboxAdminApi } from './sandbox-admin';
 import { demoScenarios, newRunId, type Scenario } from './scenarios';
 import { demoTimeoutMs, workflowLink, type DemoSettings } from './settings';
 
@@ -19,10 +19,16 @@ import { demoTimeoutMs, workflowLink, type DemoSettings } from './settings';
  * to comes in as a dependency, so tests drive it against fakes or a real stack alike.
  */
 
+/** What the demo uses of the sandbox's admin API (tests pass a fake). */
+export type DemoSandbox = Pick<
+  SandboxAdminClient,
+  'url' | 'stats' | 'decide' | 'user' | 'webhooks'
+>;
+
 export interface DemoDependencies {
   settings: DemoSettings;
   client: Pick<OnboardingApiClient, 'start' | 'get' | 'list'>;
-  sandbox: SandboxAdminApi;
+  sandbox: DemoSandbox;
   out: DemoStream;
   /** One-line failures (preflight); defaults to `out`. */
   errorOut?: DemoStream;
@@ -303,7 +309,12 @@ async function decideManualReview(
 async function addIngoFacts(row: ProgressRow, view: OnboardingView, context: FollowContext) {
   if (view.status !== 'completed' || view.ingoUserId === null) return;
   try {
-    row.note = outcomeNote(view, await context.sandbox.facts(view.ingoUserId));
+    const userId = view.ingoUserId;
+    const [user, events] = await Promise.all([
+      context.sandbox.user(userId),
+      context.sandbox.webhooks({ userId }),
+    ]);
+    row.note = outcomeNote(view, ingoFactsOf(user, events));
   } catch {
     // The outcome stands without the sandbox's account of it.
   }

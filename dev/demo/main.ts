@@ -1,7 +1,7 @@
 import { OnboardingApiClient } from '../../src/api/client';
 import { readLocalDefaults } from '../stack/stack-plan';
 import { EXIT_FAILED, EXIT_INTERRUPTED, runDemo } from './demo';
-import { SandboxAdmin } from './sandbox-admin';
+import { SandboxAdminClient } from '../sandbox/admin-client';
 import { demoSettings } from './settings';
 
 /**
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
       token: settings.apiToken,
       timeoutMs: API_TIMEOUT_MS,
     }),
-    sandbox: new SandboxAdmin(settings.sandboxUrl),
+    sandbox: new SandboxAdminClient(settings.sandboxUrl),
     out: process.stdout,
     errorOut: process.stderr,
     signal: interrupt.signal,

@@ -1,4 +1,5 @@
 import type { ApiStatus, OnboardingView } from '../../src/api/schemas';
+import type { SandboxUser, WebhookEvent } from '../sandbox/admin-client';
 import type { ExpectedState } from './scenarios';
 
 /**
@@ -23,6 +24,15 @@ export interface IngoFacts {
   /** KYC webhooks sent (or on their way) for the user; each copy of a duplicated event counts. */
   webhooksSent: number;
   routableAccounts: number;
+}
+
+/** The facts from the user as the sandbox holds it and the webhook events recorded for it. */
+export function ingoFactsOf(user: SandboxUser, events: readonly WebhookEvent[]): IngoFacts {
+  const sent = events
+    .filter((event) => event.user_id === user.id)
+    .flatMap((event) => event.deliveries)
+    .filter((delivery) => delivery.state !== 'dropped').length;
+  return { webhooksSent: sent, routableAccounts: user.routable_accounts.length };
 }
 
 const masked = (last4: string) => `****${last4}`;

@@ -4,8 +4,11 @@ import {
   networkReason,
   SandboxAdminError,
   SandboxUnreachableError,
-  type SandboxAdminApi,
-} from './sandbox-admin';
+  type SandboxAdminClient,
+} from '../sandbox/admin-client';
+
+/** What the preflight asks of the sandbox's admin API. */
+type SandboxProbe = Pick<SandboxAdminClient, 'url' | 'stats'>;
 
 /**
  * Before anything is started: is the stack there, and does it take our token? Each problem is
@@ -40,7 +43,7 @@ async function checkApiReady(apiUrl: string, fetchImpl: typeof fetch): Promise<v
   );
 }
 
-async function checkSandbox(sandbox: SandboxAdminApi): Promise<void> {
+async function checkSandbox(sandbox: SandboxProbe): Promise<void> {
   try {
     await sandbox.stats();
   } catch (error) {
@@ -99,7 +102,7 @@ export async function preflight({
 }: {
   apiUrl: string;
   client: Pick<OnboardingApiClient, 'list'>;
-  sandbox: SandboxAdminApi;
+  sandbox: SandboxProbe;
   fetchImpl?: typeof fetch;
 }): Promise<void> {
   await checkApiReady(apiUrl, fetchImpl);

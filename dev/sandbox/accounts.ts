@@ -1,6 +1,9 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { issueRoutableAccountRequest, saveBankAccountRequest } from '../../src/ingo/schemas/banking';
+import type {
+  issueRoutableAccountRequest,
+  saveBankAccountRequest,
+} from '../../src/ingo/schemas/banking';
 import { randomRoutingNumber } from './aba';
 import { RequestError } from './request-error';
 import type { LinkedBankAccount, RoutableAccount, SandboxState } from './state';

@@ -10,7 +10,7 @@ const rate = z.number().min(0).max(1);
 /** `/api/v4/user/create` matches itself only; `/gateway/*` matches every path under `/gateway/`. */
 const pathPattern = z.string().regex(/^\/[^\s?]*$/, 'must be a path starting with /, no query');
 
-const faultSettings = z.strictObject({
+export const faultSettings = z.strictObject({
   errorRate: rate,
   /** Banking only: answer 429 RATE_LIMITED with Retry-After (the gateway documents no such status). */
   rateLimitRate: rate,
@@ -64,7 +64,7 @@ export interface FaultCounts {
   reorderedWebhooks: number;
 }
 
-const NO_COUNTS: FaultCounts = {
+export const NO_FAULT_COUNTS: FaultCounts = {
   errors: 0,
   rateLimits: 0,
   lostResponses: 0,
@@ -84,7 +84,7 @@ const COUNTED: Record<RequestRate | WebhookRate, keyof FaultCounts> = {
 
 export class Faults {
   private current: FaultSettings;
-  private struck: FaultCounts = { ...NO_COUNTS };
+  private struck: FaultCounts = { ...NO_FAULT_COUNTS };
 
   constructor(private readonly initial: FaultSettings) {
     this.current = { ...initial };
@@ -106,7 +106,7 @@ export class Faults {
 
   reset(): void {
     this.current = { ...this.initial };
-    this.struck = { ...NO_COUNTS };
+    this.struck = { ...NO_FAULT_COUNTS };
   }
 
   /** Whether a request fault strikes this call. */

@@ -110,7 +110,9 @@ function nodePart(
 
 /** Where `npm run build` writes a source file (`src/x` → `dist/x.js`, `dev/x` → `dist-dev/dev/x.js`). */
 export function builtPath(entry: string): string {
-  return entry.startsWith('src/') ? `dist/${entry.slice('src/'.length)}.js` : `dist-dev/${entry}.js`;
+  return entry.startsWith('src/')
+    ? `dist/${entry.slice('src/'.length)}.js`
+    : `dist-dev/${entry}.js`;
 }
 
 function isSet(env: Record<string, string | undefined>, name: string): boolean {

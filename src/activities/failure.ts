@@ -15,6 +15,11 @@ export interface IngoFailureDetails {
   httpStatus?: number;
   ingoPayStatus?: number;
   fields: string[];
+  /**
+   * Ingo's `Retry-After`, for workflow code: the SDK's failure converter does not decode a
+   * failure's `nextRetryDelay` (1.24), which only steers the server's own activity retries.
+   */
+  retryAfterMs?: number;
 }
 
 function details(error: IngoError): IngoFailureDetails {
@@ -24,6 +29,7 @@ function details(error: IngoError): IngoFailureDetails {
     httpStatus: error.httpStatus,
     ingoPayStatus: error.ingoPayStatus,
     fields: error.fields,
+    retryAfterMs: error instanceof IngoRateLimitError ? error.retryAfterMs : undefined,
   };
 }
 

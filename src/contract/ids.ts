@@ -15,14 +15,23 @@ export function onboardingWorkflowId(signupId: string): string {
 
 /** The signup an onboarding workflow id belongs to (the id itself if it is not one). */
 export function signupIdOfWorkflow(workflowId: string): string {
-  return workflowId.startsWith(ONBOARDING_WORKFLOW_ID_PREFIX)
-    ? workflowId.slice(ONBOARDING_WORKFLOW_ID_PREFIX.length)
-    : workflowId;
+  return withoutPrefix(workflowId, ONBOARDING_WORKFLOW_ID_PREFIX);
 }
+
+const REVIEW_WORKFLOW_ID_PREFIX = 'kyc-';
 
 /** From Ingo's id alone, so the webhook receiver can signal it without any lookup. */
 export function kycWorkflowId(ingoUserId: string): string {
-  return `kyc-${ingoUserId}`;
+  return `${REVIEW_WORKFLOW_ID_PREFIX}${ingoUserId}`;
+}
+
+/** The Ingo user a review's workflow id belongs to (the id itself if it is not one). */
+export function ingoUserIdOfReview(workflowId: string): string {
+  return withoutPrefix(workflowId, REVIEW_WORKFLOW_ID_PREFIX);
+}
+
+function withoutPrefix(id: string, prefix: string): string {
+  return id.startsWith(prefix) ? id.slice(prefix.length) : id;
 }
 
 /** The `meta_data` entry that marks an Ingo user as created by one onboarding. */

@@ -47,7 +47,8 @@ export async function retryWhileNothingHappened<T>(
       const harmless =
         cause instanceof ApplicationFailure && RETRYABLE_INGO_ERRORS.includes(cause.type ?? '');
       if (!harmless || attempt >= timing.retryMaxAttempts) throw error;
-      await sleep(cause.nextRetryDelay ?? delay);
+      const { retryAfterMs } = (cause.details?.[0] ?? {}) as { retryAfterMs?: unknown };
+      await sleep(typeof retryAfterMs === 'number' && retryAfterMs > 0 ? retryAfterMs : delay);
       delay = Math.min(delay * 2, timing.retryMaxInterval);
     }
   }

@@ -3,10 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { nonIdempotentIngoCall, type IngoFailureDetails } from '../../src/activities/failure';
 import { IngoServerError, NON_RETRYABLE_INGO_ERRORS, RETRYABLE_INGO_ERRORS } from '../../src/ingo';
-import {
-  INGO_OUTCOME_UNKNOWN,
-  ORCHESTRATOR_NON_RETRYABLE,
-} from '../../src/contract/failure-types';
+import { INGO_OUTCOME_UNKNOWN, ORCHESTRATOR_NON_RETRYABLE } from '../../src/contract/failure-types';
 import { bankAccountLinkKey } from '../../src/contract/ids';
 import { NO_FAULTS, matching, until } from '../sandbox/helpers';
 import {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { OnboardingView } from '../../src/api/schemas';
-import { judge, onboardingTag } from '../../chaos/assertions';
+import { judge } from '../../chaos/assertions';
+import { ONBOARDING_TAG, onboardingWorkflowId } from '../../src/contract/ids';
 import type { Facts } from '../../chaos/facts';
 import { runbookAction } from '../../chaos/operator';
 import { buildPlan, expectedIngoTotals, type PlannedSignup } from '../../chaos/plan';
-import type { SandboxUser, WebhookEvent } from '../../chaos/sandbox-admin';
+import type { SandboxUser, WebhookEvent } from '../../dev/sandbox/admin-client';
+import { FRESH_SANDBOX_STATS } from '../sandbox/helpers';
 
 // The chaos run's verdict (chaos/assertions.ts) on facts built here: a run that went as planned
 // passes, and each planted fault (a second user, a second account, a lost onboarding, a webhook
@@ -29,13 +31,16 @@ function perfectFacts(signups: readonly PlannedSignup[]): Facts {
   const ingoUsers = signups.map((signup, i) => {
     const id = `user-${i}`;
     const completed = signup.expected === 'completed';
-    const account = completed ? [{ id: `rbac-${i}` }] : [];
-    const linked = completed && signup.extras.bankAccount ? [{ id: `bbac-${i}` }] : [];
+    const account = completed ? [{ id: `rbac-${i}`, account_number_last_4: '1234' }] : [];
+    const linked =
+      completed && signup.extras.bankAccount
+        ? [{ id: `bbac-${i}`, account_number_last_4: '6789' }]
+        : [];
     sandboxUsers.set(id, {
       id,
       email: signup.email,
       kyc_status: completed ? 'verified' : 'failed',
-      meta_data: [{ name: 'onboarding_id', value: onboardingTag(signup.signupId) }],
+      meta_data: [{ name: ONBOARDING_TAG, value: onboardingWorkflowId(signup.signupId) }],
       routable_accounts: account,
       bank_accounts: linked,
     });
@@ -48,7 +53,7 @@ function perfectFacts(signups: readonly PlannedSignup[]): Facts {
     });
     views.set(signup.signupId, {
       signupId: signup.signupId,
-      workflowId: onboardingTag(signup.signupId),
+      workflowId: onboardingWorkflowId(signup.signupId),
       status: signup.expected,
       step: 'done',
       kycStatus: completed ? 'verified' : 'failed',
@@ -83,7 +88,7 @@ function perfectFacts(signups: readonly PlannedSignup[]): Facts {
       closedAt: '2026-11-21T09:01:00.000Z',
       detail: 'full',
     });
-    return { id, email: signup.email, onboardingId: onboardingTag(signup.signupId) };
+    return { id, email: signup.email, onboardingId: onboardingWorkflowId(signup.signupId) };
   });
   const totals = expectedIngoTotals(signups);
   return {
@@ -92,21 +97,11 @@ function perfectFacts(signups: readonly PlannedSignup[]): Facts {
     sandboxUsers,
     webhookEvents,
     stats: {
+      ...FRESH_SANDBOX_STATS,
       usersCreated: totals.users,
       accountsIssued: totals.routableAccounts,
       bankAccountsLinked: totals.linkedBankAccounts,
       tokensIssued: totals.tokens,
-      calls: {},
-      webhooks: { sent: 0, delivered: 0, failed: 0, pending: 0, dropped: 0, attempts: 0 },
-      faults: {
-        errors: 0,
-        rateLimits: 0,
-        lostResponses: 0,
-        delayedCalls: 0,
-        droppedWebhooks: 0,
-        duplicatedWebhooks: 0,
-        reorderedWebhooks: 0,
-      },
     },
   };
 }
@@ -136,7 +131,7 @@ describe('chaos verdict', () => {
   it('catches a second routable account and an extra token', () => {
     const facts = perfectFacts(plan.signups);
     const user = facts.sandboxUsers.get(`user-${indexOf(completedSignup)}`)!;
-    user.routable_accounts.push({ id: 'rbac-second' });
+    user.routable_accounts.push({ id: 'rbac-second', account_number_last_4: '5678' });
     facts.stats.accountsIssued += 1;
     facts.stats.tokensIssued += 1;
     const verdict = judge(plan.signups, facts);

@@ -24,7 +24,7 @@ import { encryptedDataConverter } from '../../src/codec/data-converter';
 import { EncryptionCodec } from '../../src/codec/encryption-codec';
 import { createKeyring } from '../../src/codec/keyring';
 import { temporalTestServerPath } from '../../dev/temporal/binaries';
-import { installQuietRuntime } from '../temporal/helpers';
+import { installQuietRuntime } from '../../dev/temporal/quiet-runtime';
 import * as activities from './fixtures/activities';
 import type { Applicant } from './fixtures/applicant';
 import { rejectApplicant, rejectApplicantInActivity } from './fixtures/workflows';

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { OnboardingApiError } from '../../src/api/client-errors';
 import type { OnboardingView, StartOnboardingBody } from '../../src/api/schemas';
-import { runDemo, type DemoDependencies } from '../../dev/demo/demo';
+import { runDemo, type DemoDependencies, type DemoSandbox } from '../../dev/demo/demo';
 import { eraseRows } from '../../dev/demo/progress-view';
-import type { IngoFacts } from '../../dev/demo/outcome';
-import { SandboxAdminError, type SandboxAdminApi } from '../../dev/demo/sandbox-admin';
+import {
+  SandboxAdminError,
+  type SandboxUser,
+  type WebhookEvent,
+} from '../../dev/sandbox/admin-client';
 import { demoScenarios } from '../../dev/demo/scenarios';
 import { demoSettings } from '../../dev/demo/settings';
+import { FRESH_SANDBOX_STATS } from '../sandbox/helpers';
 import { completed, view } from './views';
 
 // A whole demo run against a scripted API and sandbox: what it prints (one line per change off
@@ -93,7 +97,7 @@ class FakeApi {
   }
 }
 
-class FakeSandbox implements SandboxAdminApi {
+class FakeSandbox implements DemoSandbox {
   readonly decisions: { userId: string; status: string }[] = [];
   /** Refusals to answer before deciding, as the sandbox does for a user not in review. */
   refusals = 0;
@@ -102,11 +106,7 @@ class FakeSandbox implements SandboxAdminApi {
     return `http://127.0.0.1:4999/_sandbox${path}`;
   }
   stats() {
-    return Promise.resolve({
-      usersCreated: 0,
-      accountsIssued: 0,
-      webhooks: { sent: 0, delivered: 0, pending: 0 },
-    });
+    return Promise.resolve(FRESH_SANDBOX_STATS);
   }
   decide(userId: string, status: 'verified' | 'failed') {
     if (this.refusals > 0) {
@@ -116,9 +116,27 @@ class FakeSandbox implements SandboxAdminApi {
     this.decisions.push({ userId, status });
     return Promise.resolve(status);
   }
-  facts(userId: string): Promise<IngoFacts> {
-    const sent = userId.endsWith('duplicates') ? 3 : userId.endsWith('polling') ? 0 : 1;
-    return Promise.resolve({ webhooksSent: sent, routableAccounts: 1 });
+  user(userId: string): Promise<SandboxUser> {
+    return Promise.resolve({
+      id: userId,
+      email: `${userId}@example.com`,
+      kyc_status: 'verified',
+      meta_data: [],
+      routable_accounts: [{ id: `rbac-${userId}`, account_number_last_4: '1234' }],
+      bank_accounts: [],
+    });
+  }
+  /** One KYC event per user, delivered three times to `duplicates`, dropped for `polling`. */
+  webhooks({ userId = '' }: { userId?: string } = {}): Promise<WebhookEvent[]> {
+    const delivered = { state: 'delivered', attempts: 1 } as const;
+    const deliveries = userId.endsWith('duplicates')
+      ? [delivered, delivered, delivered]
+      : userId.endsWith('polling')
+        ? [{ state: 'dropped', attempts: 0 } as const]
+        : [delivered];
+    return Promise.resolve([
+      { event_id: `e-${userId}`, event: 'user.kyc.success', user_id: userId, deliveries },
+    ]);
   }
 }
 

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OnboardingApiClient } from '../../src/api/client';
 import { preflight } from '../../dev/demo/preflight';
-import { SandboxAdmin } from '../../dev/demo/sandbox-admin';
+import { SandboxAdminClient } from '../../dev/sandbox/admin-client';
 import { freePorts } from '../../dev/stack/free-ports';
+import { FRESH_SANDBOX_STATS } from '../sandbox/helpers';
 
 // Before starting anything the demo checks the stack is there and takes its token; each problem
 // is one line naming the URL that failed and what to do.
@@ -29,17 +30,11 @@ async function serve(routes: Record<string, [number, unknown]>): Promise<string>
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-const SANDBOX_STATS = {
-  usersCreated: 0,
-  accountsIssued: 0,
-  webhooks: { sent: 0, delivered: 0, pending: 0 },
-};
-
 function check(apiUrl: string, sandboxUrl: string, token = 'local-dev-token') {
   return preflight({
     apiUrl,
     client: new OnboardingApiClient({ baseUrl: apiUrl, token }),
-    sandbox: new SandboxAdmin(sandboxUrl),
+    sandbox: new SandboxAdminClient(sandboxUrl),
   });
 }
 
@@ -74,7 +69,7 @@ describe('the demo preflight', () => {
   it('says the token is wrong when the API refuses it', async () => {
     const url = await serve({
       '/readyz': [200, { status: 'ready' }],
-      '/_sandbox/stats': [200, SANDBOX_STATS],
+      '/_sandbox/stats': [200, FRESH_SANDBOX_STATS],
       '/v1/onboardings': [401, { error: { code: 'unauthorized', message: 'a valid token…' } }],
     });
     await expect(check(url, url, 'wrong-token')).rejects.toThrow(
@@ -86,7 +81,7 @@ describe('the demo preflight', () => {
   it('passes when all three answer', async () => {
     const url = await serve({
       '/readyz': [200, { status: 'ready' }],
-      '/_sandbox/stats': [200, SANDBOX_STATS],
+      '/_sandbox/stats': [200, FRESH_SANDBOX_STATS],
       '/v1/onboardings': [200, { items: [] }],
     });
     await expect(check(url, url)).resolves.toBeUndefined();

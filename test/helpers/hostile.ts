@@ -17,7 +17,7 @@ import { signRequest } from '../../src/ingo/signing';
 import { temporalCliPath } from '../../dev/temporal/binaries';
 import { SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
 import { TEST_KEYRING } from '../fixtures/test-keyring';
-import { installQuietRuntime } from '../temporal/helpers';
+import { installQuietRuntime } from '../../dev/temporal/quiet-runtime';
 
 /**
  * What the hostile-input suites (test/hostile) share: a real Temporal dev server, a client that

@@ -21,7 +21,7 @@ import {
 import type { CreateUserRequest } from '../../src/ingo/schemas/banking';
 import type { VerifyBillpayRequest, VerifyCheckRequest } from '../../src/ingo/schemas/ingopay';
 import { createSandbox, type RunningSandbox } from '../../dev/sandbox/sandbox';
-import type { Stats } from '../sandbox/helpers';
+import { SandboxAdminClient } from '../../dev/sandbox/admin-client';
 import { applicantRequest, billpayRawFields, checkToBeneficiary } from '../fixtures/ingo-requests';
 
 /**
@@ -54,17 +54,8 @@ const clientsAt = (
   }),
 });
 
-async function admin(method: string, adminPath: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(`${running.url}/_sandbox${adminPath}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  expect(response.status).toBeLessThan(300);
-  return response.json();
-}
-
-const stats = () => admin('GET', '/stats') as Promise<Stats>;
+let admin: SandboxAdminClient;
+const stats = () => admin.stats();
 
 let emailCounter = 0;
 /** Seed 000's applicant with an email of her own. */
@@ -90,6 +81,7 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
   }).start();
   ({ banking, pay } = clientsAt(running.url));
+  admin = new SandboxAdminClient(running.url);
 });
 
 afterAll(async () => {
@@ -97,7 +89,7 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  await admin('POST', '/reset');
+  await admin.reset();
 });
 
 describe('Banking Platform contract', () => {
@@ -216,20 +208,20 @@ describe('Banking Platform contract', () => {
   });
 
   it('INTERNAL_ERROR and RATE_LIMITED are retryable, with Retry-After', async () => {
-    await admin('PUT', '/faults', { errorRate: 1 });
+    await admin.putFaults({ errorRate: 1 });
     await expect(banking.listUsers()).rejects.toMatchObject({
       name: 'IngoServerError',
       code: 'INTERNAL_ERROR',
       retryable: true,
     });
-    await admin('PUT', '/faults', { errorRate: 0, rateLimitRate: 1 });
+    await admin.putFaults({ errorRate: 0, rateLimitRate: 1 });
     const limited = await banking.listUsers().catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(IngoRateLimitError);
     expect((limited as IngoRateLimitError).retryAfterMs).toBeGreaterThan(0);
   });
 
   it('a lost response is a retryable network error, and Ingo did create the user', async () => {
-    await admin('PUT', '/faults', { lostResponseRate: 1, paths: ['/api/v4/user/create'] });
+    await admin.putFaults({ lostResponseRate: 1, paths: ['/api/v4/user/create'] });
     const request = applicant();
     const error = await banking.createUser(request).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IngoNetworkError);
@@ -333,7 +325,7 @@ describe('IngoPay gateway contract', () => {
   });
 
   it('a concurrent call with the same participant_unique_id1 is in progress (104), retryable', async () => {
-    await admin('PUT', '/faults', { latencyMs: 300, paths: ['/gateway/verify--check'] });
+    await admin.putFaults({ latencyMs: 300, paths: ['/gateway/verify--check'] });
     const results = await Promise.allSettled([
       pay.verifyCheck(check('c1')),
       pay.verifyCheck(check('c1')),
@@ -346,7 +338,7 @@ describe('IngoPay gateway contract', () => {
   });
 
   it('a gateway system fault is retryable', async () => {
-    await admin('PUT', '/faults', { errorRate: 1 });
+    await admin.putFaults({ errorRate: 1 });
     await expect(pay.verifyCheck(check('f1'))).rejects.toBeInstanceOf(IngoServerError);
   });
 

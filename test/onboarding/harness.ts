@@ -2,29 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import pino from 'pino';
-import { encryptedDataConverter } from '../../src/codec/data-converter';
-import { config } from '../../src/config';
-import { temporalCliPath, temporalTestServerPath } from '../../dev/temporal/binaries';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startOnboarding, type OnboardingHandle } from '../../src/temporal/start-onboarding';
 import { kycWorkflowId } from '../../src/contract/ids';
 import { statusQuery } from '../../src/contract/messages';
 import type { OnboardingStatusView } from '../../src/contract/onboarding-view';
 import type { OnboardingRequest } from '../../src/contract/onboarding-input';
-import { SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
-import { createOnboardingWorker } from '../../src/worker';
+import type { SandboxUser } from '../../dev/sandbox/admin-client';
 import type { SandboxOverrides } from '../../dev/sandbox/options';
-import { startSandbox, until, type TestSandbox } from '../sandbox/helpers';
+import { startInProcessStack, type InProcessStack } from '../../dev/testing/in-process-stack';
+import { applicantFor, OPTIONAL_STEPS } from '../../dev/testing/signups';
+import { TEST_SANDBOX, testSandbox, until, type TestSandbox } from '../sandbox/helpers';
 import { TEST_KEYRING } from '../fixtures/test-keyring';
-import { installQuietRuntime } from '../temporal/helpers';
-import { startReceiverServer } from '../webhooks/helpers';
 
 /**
- * The real parts, wired as in production: a Temporal server (time-skipping or dev server), the
- * production worker (real workflows and activities, payloads encrypted with the test keyring), the Ingo sandbox over HTTP, and the real webhook
- * receiver, to which the sandbox delivers its signed KYC webhooks.
+ * The real parts, wired as in production (dev/testing/in-process-stack.ts): a Temporal server
+ * (time-skipping or dev server), the production worker (real workflows and activities from
+ * source, payloads encrypted with the test keyring), the Ingo sandbox over HTTP (as tests run it),
+ * and the real HTTP process, whose webhook receiver the sandbox delivers its signed webhooks to.
  */
 
 export type { OnboardingHandle };
@@ -44,7 +39,7 @@ export interface Harness {
     timeoutMs?: number,
   ): Promise<OnboardingStatusView>;
   /** The user as the sandbox holds it, accounts included (admin API). */
-  ingoUser(userId: string): Promise<SandboxUserView>;
+  ingoUser(userId: string): Promise<SandboxUser>;
   /** Every Ingo user with this email, through the signed Banking API. */
   usersWithEmail(
     email: string,
@@ -58,105 +53,30 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export interface SandboxUserView {
-  id: string;
-  kyc_status: string;
-  meta_data: { name: string; value: string }[];
-  routable_accounts: { id: string; account_number_last_4: string }[];
-  bank_accounts: { id: string; account_number_last_4: string }[];
-}
-
-const silent = pino({ level: 'silent' });
-
 export const HISTORIES = path.join(__dirname, 'histories');
 
 export async function startHarness(
   kind: 'time-skipping' | 'dev-server',
   sandboxOverrides: SandboxOverrides = {},
 ): Promise<Harness> {
-  installQuietRuntime();
-  // Stopped in reverse order, also when starting fails halfway: no server outlives the suite.
-  const stops: (() => Promise<unknown>)[] = [];
-  const stopAll = async () => {
-    const errors: unknown[] = [];
-    for (const stop of stops.reverse()) await stop().catch((error: unknown) => errors.push(error));
-    if (errors.length > 0) throw new AggregateError(errors, 'stopping the test harness failed');
-  };
-  try {
-    const dataConverter = encryptedDataConverter(TEST_KEYRING);
-    const env =
-      kind === 'time-skipping'
-        ? await TestWorkflowEnvironment.createTimeSkipping({
-            server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
-            client: { dataConverter },
-          })
-        : await TestWorkflowEnvironment.createLocal({
-            server: {
-              executable: { type: 'existing-path', path: temporalCliPath() },
-              searchAttributes: [...SEARCH_ATTRIBUTES],
-            },
-            client: { dataConverter },
-          });
-    stops.push(() => env.teardown());
-    if (kind === 'time-skipping') await registerSearchAttributes(env.connection, 'default');
-
-    const { ingo, temporal, api } = config();
-    const receiver = await startReceiverServer({
-      client: env.client,
-      webhookSecret: ingo.webhookSecret,
-      logger: silent,
-      rpcTimeoutMs: temporal.rpcTimeoutMs,
-      rejectedRequestsPerMinute: api.rejectedRequestsPerMinute,
-    });
-    stops.push(() => receiver.close());
-    const sandbox = await startSandbox({
-      webhookUrl: receiver.webhookUrl,
-      webhookSecret: ingo.webhookSecret,
-      ...sandboxOverrides,
-    });
-    stops.push(() => sandbox.close());
-    const sandboxIngo = {
-      ...ingo,
-      bankingBaseUrl: `${sandbox.url}/api/v4`,
-      payBaseUrl: sandbox.url,
-      timeoutMs: 5_000,
-    };
-    const taskQueue = `onboarding-${randomUUID()}`;
-    const worker = await createOnboardingWorker({
-      connection: env.nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      ingo: sandboxIngo,
-      keyring: TEST_KEYRING,
-      logger: silent,
-      code: { workflowsPath: path.join(__dirname, '../../src/workflows') },
-    });
-    const running = worker.run();
-    stops.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-    });
-
-    return harnessOn(env, sandbox, taskQueue, receiver.webhookUrl, stopAll);
-  } catch (error) {
-    await stopAll();
-    throw error;
-  }
+  const stack = await startInProcessStack({
+    temporal: kind,
+    keyring: TEST_KEYRING,
+    sandbox: { ...TEST_SANDBOX, ...sandboxOverrides },
+    ingoTimeoutMs: 5_000,
+  });
+  return harnessOn(stack);
 }
 
-function harnessOn(
-  env: TestWorkflowEnvironment,
-  sandbox: TestSandbox,
-  taskQueue: string,
-  webhookUrl: string,
-  stop: () => Promise<void>,
-): Harness {
+function harnessOn(stack: InProcessStack): Harness {
+  const { env, taskQueue } = stack;
+  const sandbox = testSandbox(stack.sandbox);
   const status = (handle: OnboardingHandle) => handle.query(statusQuery);
   return {
     env,
     sandbox,
     taskQueue,
-    webhookUrl,
+    webhookUrl: stack.webhookUrl,
     status,
     start: (request) => startOnboarding(env.client, request, { taskQueue }),
     async waitFor(handle, check, timeoutMs = 15_000) {
@@ -167,11 +87,7 @@ function harnessOn(
       }, timeoutMs);
       return last!;
     },
-    async ingoUser(userId) {
-      const reply = await sandbox.admin<SandboxUserView>('GET', `/users/${userId}`);
-      if (reply.status !== 200) throw new Error(`sandbox has no user ${userId}: ${reply.status}`);
-      return reply.body;
-    },
+    ingoUser: (userId) => stack.admin.user(userId),
     async usersWithEmail(email) {
       const reply = await sandbox.banking('/api/v4/user/get-all', { email, per_page: 500 });
       return (
@@ -191,7 +107,7 @@ function harnessOn(
         await save(`${name}--${reviewId}.json`, reviewId);
       }
     },
-    stop,
+    stop: () => stack.stop(),
   };
 }
 
@@ -221,31 +137,9 @@ export function signup(options: SignupOptions = {}): OnboardingRequest {
   const signupId = `test-${runId}-${signups}`;
   return {
     signupId,
-    applicant: {
-      firstName: 'Jane',
-      lastName: 'Doe',
-      email: `jane.doe+${signupId}@example.com`,
-      phoneNumber: '2015550123',
-      address: { line1: '1 Main Street', city: 'Newark', state: 'NJ', postalCode: '07102' },
-      dateOfBirth: '1990-04-12',
-      ssn: `12345${options.ssnLast4 ?? '6789'}`,
-    },
-    bankAccount: options.withBankAccount
-      ? { accountNumber: '000123456789', routingNumber: '021000021' }
-      : undefined,
-    payouts: options.withPayouts
-      ? {
-          checkByMail: {
-            beneficiary: {
-              account: '3000000038',
-              firstName: 'Alex',
-              lastName: 'Rivera',
-              address: { line1: '9 Elm Street', city: 'Trenton', state: 'NJ', postalCode: '08608' },
-            },
-          },
-          billPay: { account: '1234567890', billerName: 'Metro Power & Light' },
-        }
-      : undefined,
+    applicant: applicantFor(signupId, options.ssnLast4),
+    bankAccount: options.withBankAccount ? structuredClone(OPTIONAL_STEPS.bankAccount) : undefined,
+    payouts: options.withPayouts ? structuredClone(OPTIONAL_STEPS.payouts) : undefined,
     timing: options.timing,
   };
 }

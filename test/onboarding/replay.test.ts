@@ -12,7 +12,7 @@ import { Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encryptedDataConverter } from '../../src/codec/data-converter';
 import { ROTATED_TEST_KEYRING } from '../fixtures/test-keyring';
-import { installQuietRuntime } from '../temporal/helpers';
+import { installQuietRuntime } from '../../dev/temporal/quiet-runtime';
 import { HISTORIES } from './harness';
 
 /** `binary/encrypted`, as a payload's `encoding` metadata appears in a history's JSON. */

@@ -3,6 +3,7 @@ import { rawCheckToBeneficiary } from '../fixtures/ingo-requests';
 import {
   anyString,
   createUser,
+  FRESH_SANDBOX_STATS,
   kycStatus,
   NO_FAULTS,
   sleep,
@@ -83,23 +84,7 @@ describe('sandbox admin API', () => {
     const reset = await t.admin('POST', '/reset');
     expect(reset.status).toBe(200);
 
-    expect(await t.stats()).toEqual({
-      usersCreated: 0,
-      accountsIssued: 0,
-      bankAccountsLinked: 0,
-      tokensIssued: 0,
-      calls: {},
-      webhooks: { sent: 0, delivered: 0, failed: 0, pending: 0, dropped: 0, attempts: 0 },
-      faults: {
-        errors: 0,
-        rateLimits: 0,
-        lostResponses: 0,
-        delayedCalls: 0,
-        droppedWebhooks: 0,
-        duplicatedWebhooks: 0,
-        reorderedWebhooks: 0,
-      },
-    });
+    expect(await t.stats()).toEqual(FRESH_SANDBOX_STATS);
     expect((await t.admin('GET', `/users/${verified}`)).status).toBe(404);
     expect((await t.admin('GET', '/webhooks')).body).toEqual({ events: [] });
     expect((await t.admin('GET', '/faults')).body).toEqual(NO_FAULTS);

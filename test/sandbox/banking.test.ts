@@ -77,8 +77,8 @@ describe('sandbox Banking Platform', () => {
       updated_at: matching(/^\d{2}-\d{2}-\d{4} \d{2}:\d{2} (AM|PM)$/),
     });
     expect(kycWebhookEvent.parse(webhook!.delivery)).toMatchObject({
-      userId,
-      kycStatus: 'verified',
+      subjectId: userId,
+      status: 'verified',
     });
 
     const checked = await t.banking('/api/v4/user/check-verification-request', { user_id: userId });

@@ -4,12 +4,16 @@ import pino from 'pino';
 import { expect } from 'vitest';
 import { signRequest, verifyRequest, type VerifyResult } from '../../src/ingo/signing';
 import type { WebhookDelivery } from '../../src/ingo/schemas/webhook';
-import { NO_FAULTS } from '../../dev/sandbox/faults';
+import {
+  SandboxAdminClient,
+  type AdminMethod,
+  type SandboxStats,
+} from '../../dev/sandbox/admin-client';
+import { NO_FAULT_COUNTS, NO_FAULTS } from '../../dev/sandbox/faults';
 
 export { NO_FAULTS };
 import type { SandboxOverrides } from '../../dev/sandbox/options';
-import { createSandbox, type Sandbox } from '../../dev/sandbox/sandbox';
-import type { WebhookStats } from '../../dev/sandbox/webhooks';
+import { createSandbox, type RunningSandbox, type Sandbox } from '../../dev/sandbox/sandbox';
 import { applicantRequest } from '../fixtures/ingo-requests';
 
 /**
@@ -64,24 +68,40 @@ export interface TestSandbox {
   close: () => Promise<void>;
   banking<T = BankingBody>(path: string, body: unknown, options?: SignOptions): Promise<Reply<T>>;
   gateway<T = IngoPayReply>(path: string, body: unknown, options?: SignOptions): Promise<Reply<T>>;
+  /** The admin API's typed client. */
+  client: SandboxAdminClient;
+  /** Any admin call, its answer as it came (refusals included), typed as the test says. */
   admin<T = Record<string, unknown>>(
-    method: string,
+    method: AdminMethod,
     path: string,
     body?: unknown,
   ): Promise<Reply<T>>;
-  stats(): Promise<Stats>;
-}
-
-export interface Stats {
-  usersCreated: number;
-  accountsIssued: number;
-  bankAccountsLinked: number;
-  tokensIssued: number;
-  calls: Record<string, number>;
-  webhooks: WebhookStats;
+  stats(): Promise<SandboxStats>;
 }
 
 export const silentLogger = pino({ level: 'silent' });
+
+/** `GET /_sandbox/stats` before anything happened (or right after a reset). */
+export const FRESH_SANDBOX_STATS: SandboxStats = {
+  usersCreated: 0,
+  accountsIssued: 0,
+  bankAccountsLinked: 0,
+  tokensIssued: 0,
+  calls: {},
+  webhooks: { sent: 0, delivered: 0, failed: 0, pending: 0, dropped: 0, attempts: 0 },
+  faults: NO_FAULT_COUNTS,
+};
+
+/** How tests run the sandbox: tiny delays and retries, emails not required unique, silent. */
+export const TEST_SANDBOX = {
+  kycDelayMs: 20,
+  webhookMaxAttempts: 4,
+  webhookRetryBaseMs: 10,
+  webhookRetryMaxMs: 40,
+  webhookTimeoutMs: 1_000,
+  uniqueEmails: false,
+  logger: silentLogger,
+} satisfies SandboxOverrides;
 
 function bytesOf(body: unknown): Buffer {
   if (Buffer.isBuffer(body)) return body;
@@ -94,23 +114,27 @@ async function readJson<T>(response: Response): Promise<Reply<T>> {
   return { status: response.status, headers: response.headers, body: JSON.parse(text) as T };
 }
 
+/** The sandbox in-process on 127.0.0.1:0, as tests run it, with `overrides` on top. */
 export async function startSandbox(overrides: SandboxOverrides = {}): Promise<TestSandbox> {
   const sandbox = createSandbox({
     host: '127.0.0.1',
     port: 0,
-    kycDelayMs: 20,
     webhookUrl: undefined,
-    webhookMaxAttempts: 4,
-    webhookRetryBaseMs: 10,
-    webhookRetryMaxMs: 40,
-    webhookTimeoutMs: 1_000,
-    uniqueEmails: false,
-    logger: silentLogger,
+    ...TEST_SANDBOX,
     ...overrides,
     faults: { ...NO_FAULTS, ...overrides.faults },
   });
-  const { url, close } = await sandbox.start();
+  return testSandbox({ sandbox, ...(await sandbox.start()) });
+}
+
+/** A running sandbox with what tests send it: signed Banking and IngoPay calls, admin calls. */
+export function testSandbox({
+  sandbox,
+  url,
+  close,
+}: RunningSandbox & { sandbox: Sandbox }): TestSandbox {
   const { options } = sandbox;
+  const client = new SandboxAdminClient(url);
 
   const signed = async <T>(
     path: string,
@@ -150,15 +174,10 @@ export async function startSandbox(overrides: SandboxOverrides = {}): Promise<Te
         sign.apiKey === null ? undefined : (sign.apiKey ?? options.apiKey),
       ),
     gateway: (path, body, sign = {}) => signed(path, body, options.pay, sign, undefined),
-    admin: async (method, path, body) =>
-      readJson(
-        await fetch(`${url}/_sandbox${path}`, {
-          method,
-          headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        }),
-      ),
-    stats: async () => (await readJson<Stats>(await fetch(`${url}/_sandbox/stats`))).body,
+    client,
+    admin: async <T>(method: AdminMethod, path: string, body?: unknown) =>
+      (await client.reply(method, path, body)) as Reply<T>,
+    stats: () => client.stats(),
   };
 }
 

@@ -16,7 +16,7 @@ import { loadTemporalSettings } from '../../src/temporal/connection';
 import { createOnboardingWorker } from '../../src/worker';
 import { SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
 import { startSandbox, type TestSandbox } from '../sandbox/helpers';
-import { installQuietRuntime } from '../temporal/helpers';
+import { installQuietRuntime } from '../../dev/temporal/quiet-runtime';
 import { captureLogs, type CapturedLogs } from '../fixtures/captured-logs';
 import { keyringEnv, TEST_KEYRING } from '../fixtures/test-keyring';
 

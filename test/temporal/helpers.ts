@@ -1,24 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { IllegalStateError } from '@temporalio/common';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { installQuietRuntime } from '../../dev/temporal/quiet-runtime';
 import { greet } from './fixtures/workflows';
 import * as activities from './fixtures/activities';
-
-/**
- * Installs the SDK runtime with a WARN-level logger, so test output is not flooded with webpack's
- * bundle report and worker state changes. Call before creating a TestWorkflowEnvironment.
- */
-export function installQuietRuntime(): void {
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch (err) {
-    // Already instantiated in this process (e.g. by another suite): keep that runtime.
-    if (!(err instanceof IllegalStateError)) throw err;
-  }
-}
 
 /** A Worker polling `taskQueue` on `env`, running the fixture workflows and activities. */
 export interface RunningWorker {

@@ -30,7 +30,7 @@ import { keyringEnv, TEST_KEYRING } from '../fixtures/test-keyring';
 import { startOnboarding } from '../../src/temporal/start-onboarding';
 import { SEARCH_ATTRIBUTES } from '../../src/contract/search-attributes';
 import { signup } from '../onboarding/harness';
-import { installQuietRuntime } from '../temporal/helpers';
+import { installQuietRuntime } from '../../dev/temporal/quiet-runtime';
 
 const ROOT = path.resolve(__dirname, '../..');
 const KEYWORD = encodeSearchAttributeIndexedValueType(SearchAttributeType.KEYWORD);

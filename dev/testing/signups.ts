@@ -1,13 +1,13 @@
 import type { OnboardingRequest } from '../../src/contract/onboarding-input';
 
 /**
- * Signups for the benchmarks: each its own id and email (so it owns exactly one Ingo user), the
- * SSN's last four digits choosing the sandbox's KYC outcome (docs/SANDBOX.md).
+ * Signups for the tests and the benchmarks: each its own id and email (so it owns exactly one Ingo
+ * user), the SSN's last four digits choosing the sandbox's KYC outcome (docs/SANDBOX.md).
  */
 
 export type Applicant = OnboardingRequest['applicant'];
 
-export function benchApplicant(signupId: string, ssnLast4: string): Applicant {
+export function applicantFor(signupId: string, ssnLast4 = '6789'): Applicant {
   return {
     firstName: 'Jane',
     lastName: 'Doe',
@@ -20,7 +20,7 @@ export function benchApplicant(signupId: string, ssnLast4: string): Applicant {
 }
 
 /** The optional steps too: an external account to link, a check payee and a bill payee. */
-export const OPTIONAL_STEPS: Pick<OnboardingRequest, 'bankAccount' | 'payouts'> = {
+export const OPTIONAL_STEPS: Required<Pick<OnboardingRequest, 'bankAccount' | 'payouts'>> = {
   bankAccount: { accountNumber: '000123456789', routingNumber: '021000021' },
   payouts: {
     checkByMail: {
