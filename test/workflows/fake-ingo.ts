@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { applicantFor, OPTIONAL_STEPS } from '../../dev/testing/signups';
 import type { OnboardingActivities } from '../../src/activities';
 import { ingoCall, nonIdempotentIngoCall } from '../../src/activities/failure';
 import { onboardingInputActivities } from '../../src/activities/onboarding-input';
@@ -152,36 +153,9 @@ export class Signup {
     this.submissionAnswers = [...(options.submissionAnswers ?? [])];
     this.request = {
       signupId,
-      applicant: {
-        firstName: 'Jane',
-        lastName: 'Doe',
-        email: `jane.doe+${signupId}@example.com`,
-        phoneNumber: '2015550123',
-        address: { line1: '1 Main Street', city: 'Newark', state: 'NJ', postalCode: '07102' },
-        dateOfBirth: '1990-04-12',
-        ssn: '123456789',
-      },
-      bankAccount: options.withBankAccount
-        ? { accountNumber: '000123456789', routingNumber: '021000021' }
-        : undefined,
-      payouts: options.withPayouts
-        ? {
-            checkByMail: {
-              beneficiary: {
-                account: '3000000038',
-                firstName: 'Alex',
-                lastName: 'Rivera',
-                address: {
-                  line1: '9 Elm Street',
-                  city: 'Trenton',
-                  state: 'NJ',
-                  postalCode: '08608',
-                },
-              },
-            },
-            billPay: { account: '1234567890', billerName: 'Metro Power & Light' },
-          }
-        : undefined,
+      applicant: applicantFor(signupId),
+      bankAccount: options.withBankAccount ? OPTIONAL_STEPS.bankAccount : undefined,
+      payouts: options.withPayouts ? OPTIONAL_STEPS.payouts : undefined,
       timing: { ...TEST_TIMING, ...options.timing },
     };
   }

@@ -10,14 +10,15 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import { ApplicationFailure, IllegalStateError } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { temporalTestServerPath } from '../../dev/temporal/binaries';
+import { installQuietRuntime } from '../../dev/temporal/quiet-runtime';
 import { reviewProgressQuery, statusQuery } from '../../src/contract/messages';
-import type { OnboardingStatusView } from '../../src/contract/onboarding-view';
+import type { OnboardingStatus, OnboardingStatusView } from '../../src/contract/onboarding-view';
 import {
   IngoUserIdKey,
   KycStatusKey,
@@ -26,6 +27,7 @@ import {
 } from '../../src/contract/search-attributes';
 import type { ReviewProgress } from '../../src/contract/verification';
 import type { VerificationReviewWorkflow } from '../../src/contract/workflow-types';
+import type { KycStatus } from '../../src/ingo/kyc-status';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes';
 import { startOnboarding, type OnboardingHandle } from '../../src/temporal/start-onboarding';
 import { FakeIngo, releaseHangingCalls, type Signup, type SignupOptions } from './fake-ingo';
@@ -71,21 +73,6 @@ export interface WorkflowTests {
 const REAL_TIME_LIMIT_MS = 5_000;
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 
-/**
- * Like test/temporal/helpers.ts's installQuietRuntime, one level quieter: these tests fail
- * activities and park steps on purpose, and the SDK warns of each (core's own logs included).
- */
-function installSilentRuntime(): void {
-  try {
-    Runtime.install({
-      logger: new DefaultLogger('ERROR'),
-      telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
-    });
-  } catch (error) {
-    if (!(error instanceof IllegalStateError)) throw error;
-  }
-}
-
 async function poll<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string) {
   const deadline = Date.now() + REAL_TIME_LIMIT_MS;
   let last: T | undefined;
@@ -116,7 +103,7 @@ export function useWorkflowTests(): WorkflowTests {
   const started: [string, string?][] = [];
 
   beforeAll(async () => {
-    installSilentRuntime();
+    installQuietRuntime('ERROR');
     env = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
     });
@@ -241,4 +228,18 @@ export async function workflowFailure(result: Promise<unknown>): Promise<Error |
   const error = await rejection(result);
   expect(error).toBeInstanceOf(WorkflowFailedError);
   return (error as WorkflowFailedError).cause;
+}
+
+/** The search attributes of an onboarding that has ended as `status`, its KYC `kycStatus`. */
+export function endedAttributes(
+  signup: Signup,
+  status: Extract<OnboardingStatus, 'completed' | 'kyc_failed'>,
+  kycStatus: KycStatus,
+): Record<string, string | undefined> {
+  return {
+    OnboardingStatus: status,
+    OnboardingStep: 'done',
+    KycStatus: kycStatus,
+    IngoUserId: signup.ingoUserId,
+  };
 }

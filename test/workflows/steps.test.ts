@@ -10,6 +10,12 @@ import {
   routableAccountIssuedSignal,
   verificationResultSignal,
 } from '../../src/contract/messages';
+import type {
+  OnboardingStatusView,
+  OnboardingStep,
+  StepError,
+} from '../../src/contract/onboarding-view';
+import type { OnboardingHandle } from '../../src/temporal/start-onboarding';
 import {
   answerLost,
   Gate,
@@ -25,6 +31,17 @@ const MINUTE = 60_000;
 
 describe('onboarding workflow (fake Ingo): failing steps', () => {
   const t = useWorkflowTests();
+
+  /** Waits until the onboarding parks: at `step`, after its first attempt, failed with `error`. */
+  async function parksAfterOneAttempt(
+    handle: OnboardingHandle,
+    step: OnboardingStep,
+    error: Partial<StepError>,
+  ): Promise<OnboardingStatusView> {
+    const parked = await t.waitFor(handle, (s) => s.status === 'needs_attention');
+    expect(parked).toMatchObject({ step, attempts: { [step]: 1 }, lastError: { step, ...error } });
+    return parked;
+  }
 
   it('refuses a retry while nothing is parked, and one naming another step than the parked one', async () => {
     const { handle, signup } = await t.start({ submissionAnswers: ['verified'] });
@@ -68,16 +85,10 @@ describe('onboarding workflow (fake Ingo): failing steps', () => {
     await t.until(() => signup.count('linkBankAccount') === 1, 'the first link attempt');
     await t.env().sleep('1 second'); // Temporal's back-off between the attempts: 100 ms, 200 ms
 
-    const parked = await t.waitFor(handle, (s) => s.status === 'needs_attention');
-    expect(parked).toMatchObject({
-      step: 'link_bank_account',
-      attempts: { link_bank_account: 1 },
-      lastError: {
-        step: 'link_bank_account',
-        type: 'IngoServerError',
-        code: 'SERVICE_UNAVAILABLE',
-        fields: [],
-      },
+    await parksAfterOneAttempt(handle, 'link_bank_account', {
+      type: 'IngoServerError',
+      code: 'SERVICE_UNAVAILABLE',
+      fields: [],
     });
     // One activity, retried by Temporal up to retryMaxAttempts (3).
     expect(signup.callsOf('linkBankAccount').map((call) => call.attempt)).toEqual([1, 2, 3]);
@@ -104,16 +115,10 @@ describe('onboarding workflow (fake Ingo): failing steps', () => {
   it('parks a non-retryable failure at once, naming its type, code and fields; an operator retry after the fix completes', async () => {
     const { handle, signup } = await t.start({ submissionAnswers: ['verified'] });
     signup.fail('ensureIngoUser', validationError('user/create', ['phone_number']));
-    const parked = await t.waitFor(handle, (s) => s.status === 'needs_attention');
-    expect(parked).toMatchObject({
-      step: 'create_user',
-      attempts: { create_user: 1 },
-      lastError: {
-        step: 'create_user',
-        type: 'IngoValidationError',
-        code: 'VALIDATION_ERROR',
-        fields: ['phone_number'],
-      },
+    const parked = await parksAfterOneAttempt(handle, 'create_user', {
+      type: 'IngoValidationError',
+      code: 'VALIDATION_ERROR',
+      fields: ['phone_number'],
     });
     expect(parked.ingoUserId).toBeUndefined();
     expect(signup.calls.map((call) => call.activity)).toEqual(['ensureIngoUser']);

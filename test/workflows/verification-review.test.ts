@@ -9,8 +9,11 @@ import {
   reviewStatusChangedSignal,
   verificationResultSignal,
 } from '../../src/contract/messages';
+import type { KycReviewSummary, OnboardingStatusView } from '../../src/contract/onboarding-view';
+import type { DecisionSource } from '../../src/contract/verification';
 import type { KycStatus } from '../../src/ingo/kyc-status';
-import { useWorkflowTests, updateRefusal, type Started } from './harness';
+import type { SignupOptions } from './fake-ingo';
+import { endedAttributes, updateRefusal, useWorkflowTests, type Started } from './harness';
 
 const MINUTE = 60_000;
 
@@ -22,30 +25,59 @@ describe('onboarding workflow (fake Ingo): KYC review', () => {
   const t = useWorkflowTests();
 
   /**
-   * Until the review has submitted to Ingo (which answers `in_review`). Webhooks signalled from
-   * then on reach the review, and time skipped from then on passes for its waits.
+   * Starts an onboarding, and waits until its review has submitted to Ingo (which answers
+   * `in_review`). Webhooks signalled from then on reach the review, and time skipped from then on
+   * passes for its waits.
    */
-  const submitted = ({ signup }: Started) =>
-    t.until(() => signup.count('submitKyc') === 1, 'the KYC submission');
+  async function startSubmitted(options?: SignupOptions): Promise<Started> {
+    const started = await t.start(options);
+    await t.until(() => started.signup.count('submitKyc') === 1, 'the KYC submission');
+    return started;
+  }
 
-  it("takes the submission's own answer when Ingo decides at once: no wait, no check", async () => {
-    const { handle, signup } = await t.start({ submissionAnswers: ['verified'] });
+  /**
+   * The onboarding completes, KYC verified, its last review decided by `decidedBy` after `counts`
+   * polls and signals. Returns its final status.
+   */
+  async function completesDecidedBy(
+    { handle }: Started,
+    decidedBy: DecisionSource,
+    counts: Omit<KycReviewSummary, 'decidedBy'>,
+  ): Promise<OnboardingStatusView> {
     expect(await handle.result()).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
     const status = await t.status(handle);
-    expect(status.lastKycReview).toEqual({
-      decidedBy: 'submission',
-      polls: 0,
-      signals: 0,
-      duplicateSignals: 0,
-    });
+    expect(status.lastKycReview).toEqual({ decidedBy, ...counts });
+    return status;
+  }
+
+  /**
+   * Ingo verifies the applicant and its webhook arrives: confirmed by one check of Ingo's API, it
+   * completes the onboarding (completesDecidedBy).
+   */
+  async function completesByWebhook(
+    started: Started,
+    counts: Omit<KycReviewSummary, 'decidedBy'>,
+  ): Promise<OnboardingStatusView> {
+    const { review, signup } = started;
+    const checksBefore = signup.count('checkKyc');
+    signup.decide('verified');
+    await review.signal(verificationResultSignal, signup.kycEvent('verified'));
+    const status = await completesDecidedBy(started, 'webhook', counts);
+    expect(signup.count('checkKyc')).toBe(checksBefore + 1);
+    return status;
+  }
+
+  it("takes the submission's own answer when Ingo decides at once: no wait, no check", async () => {
+    const started = await t.start({ submissionAnswers: ['verified'] });
+    const { signup } = started;
+    await completesDecidedBy(started, 'submission', { polls: 0, signals: 0, duplicateSignals: 0 });
     expect(signup.count('submitKyc')).toBe(1);
     expect(signup.count('checkKyc')).toBe(0);
   });
 
   it('completes on a webhook within the grace period, confirmed by one check', async () => {
-    const started = await t.start();
-    const { handle, review, signup } = started;
-    await submitted(started);
+    const started = await startSubmitted();
+    const { handle, signup } = started;
     // While the review runs there is nothing to retry and nothing to resubmit.
     expect((await updateRefusal(handle.executeUpdate(retryUpdate, { args: [{}] }))).type).toBe(
       'NotAllowedNow',
@@ -57,15 +89,7 @@ describe('onboarding workflow (fake Ingo): KYC review', () => {
     );
     expect(refused.type).toBe('NotAllowedNow');
 
-    signup.decide('verified');
-    await review.signal(verificationResultSignal, signup.kycEvent('verified'));
-    expect(await handle.result()).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
-    expect((await t.status(handle)).lastKycReview).toEqual({
-      decidedBy: 'webhook',
-      polls: 0,
-      signals: 1,
-      duplicateSignals: 0,
-    });
+    await completesByWebhook(started, { polls: 0, signals: 1, duplicateSignals: 0 });
     const [submit, check] = [signup.callsOf('submitKyc'), signup.callsOf('checkKyc')];
     expect([submit.length, check.length]).toEqual([1, 1]);
     // Confirmed at once, long before the first poll was due (10 minutes).
@@ -73,33 +97,20 @@ describe('onboarding workflow (fake Ingo): KYC review', () => {
   });
 
   it('completes on a webhook that arrives after polling started', async () => {
-    const started = await t.start();
-    const { handle, review, signup } = started;
-    await submitted(started);
+    const started = await startSubmitted();
+    const { review, signup } = started;
     // Grace period 10 minutes, then polls at 10 and 11 minutes (the next at 13).
     await t.env().sleep('12 minutes');
-    expect(await t.waitForReview(review, (p) => p.polls === 2)).toMatchObject({
-      status: 'in_review',
-      signals: 0,
-    });
+    const progress = await t.waitForReview(review, (p) => p.polls === 2);
+    expect(progress).toMatchObject({ status: 'in_review', signals: 0 });
     expect(signup.count('checkKyc')).toBe(2);
 
-    signup.decide('verified');
-    await review.signal(verificationResultSignal, signup.kycEvent('verified'));
-    expect(await handle.result()).toMatchObject({ outcome: 'completed' });
-    expect((await t.status(handle)).lastKycReview).toEqual({
-      decidedBy: 'webhook',
-      polls: 2,
-      signals: 1,
-      duplicateSignals: 0,
-    });
-    expect(signup.count('checkKyc')).toBe(3);
+    await completesByWebhook(started, { polls: 2, signals: 1, duplicateSignals: 0 });
   });
 
   it('polls with back-off (doubling, capped) when no webhook ever comes, and completes on the poll that finds the decision', async () => {
-    const started = await t.start();
-    const { handle, review, signup } = started;
-    await submitted(started);
+    const started = await startSubmitted();
+    const { review, signup } = started;
     // Grace 10 minutes, then every 1, 2, 4, 4… minutes (capped at 4): polls at 10, 11, 13, 17, 21.
     await t.env().sleep('22 minutes');
     expect(await t.waitForReview(review, (p) => p.polls === 5)).toMatchObject({
@@ -108,13 +119,7 @@ describe('onboarding workflow (fake Ingo): KYC review', () => {
     expect(signup.count('checkKyc')).toBe(5);
 
     signup.decide('verified');
-    expect(await handle.result()).toMatchObject({ outcome: 'completed' });
-    expect((await t.status(handle)).lastKycReview).toEqual({
-      decidedBy: 'poll',
-      polls: 6,
-      signals: 0,
-      duplicateSignals: 0,
-    });
+    await completesDecidedBy(started, 'poll', { polls: 6, signals: 0, duplicateSignals: 0 });
     const times = [signup.callsOf('submitKyc')[0]!, ...signup.callsOf('checkKyc')].map(
       (call) => call.scheduledAt,
     );
@@ -122,9 +127,8 @@ describe('onboarding workflow (fake Ingo): KYC review', () => {
   });
 
   it('ignores a webhook delivered again with the same event id', async () => {
-    const started = await t.start();
-    const { handle, review, signup } = started;
-    await submitted(started);
+    const started = await startSubmitted();
+    const { review, signup } = started;
     // A "failed" claim Ingo's API does not confirm: checked once, then seen again.
     const stale = signup.kycEvent('failed');
     await review.signal(verificationResultSignal, stale);
@@ -136,22 +140,12 @@ describe('onboarding workflow (fake Ingo): KYC review', () => {
     });
     expect(signup.count('checkKyc')).toBe(1);
 
-    signup.decide('verified');
-    await review.signal(verificationResultSignal, signup.kycEvent('verified'));
-    expect(await handle.result()).toMatchObject({ outcome: 'completed' });
-    expect((await t.status(handle)).lastKycReview).toEqual({
-      decidedBy: 'webhook',
-      polls: 0,
-      signals: 3,
-      duplicateSignals: 1,
-    });
-    expect(signup.count('checkKyc')).toBe(2);
+    await completesByWebhook(started, { polls: 0, signals: 3, duplicateSignals: 1 });
   });
 
   it('ignores a webhook about another subject: no check, the decision comes by poll', async () => {
-    const started = await t.start();
-    const { handle, review, signup } = started;
-    await submitted(started);
+    const started = await startSubmitted();
+    const { review, signup } = started;
     signup.decide('verified'); // Ingo has decided, but only another user's webhook arrives.
     await review.signal(
       verificationResultSignal,
@@ -162,20 +156,13 @@ describe('onboarding workflow (fake Ingo): KYC review', () => {
     expect(progress.duplicateSignals).toBe(0);
     expect(signup.count('checkKyc')).toBe(0);
 
-    expect(await handle.result()).toMatchObject({ outcome: 'completed' });
-    expect((await t.status(handle)).lastKycReview).toEqual({
-      decidedBy: 'poll',
-      polls: 1,
-      signals: 1,
-      duplicateSignals: 0,
-    });
+    await completesDecidedBy(started, 'poll', { polls: 1, signals: 1, duplicateSignals: 0 });
     expect(signup.count('checkKyc')).toBe(1);
   });
 
   it("changes nothing on a claim Ingo's API contradicts, nor on a status Ingo cannot have", async () => {
-    const started = await t.start();
+    const started = await startSubmitted();
     const { handle, review, signup } = started;
-    await submitted(started);
     await review.signal(verificationResultSignal, signup.kycEvent('failed'));
     await t.until(() => signup.count('checkKyc') === 1, 'the claim checked');
     // Display-only status changes sent to the onboarding: one Ingo cannot have, one of another user.
@@ -199,16 +186,13 @@ describe('onboarding workflow (fake Ingo): KYC review', () => {
     expect((await t.searchAttributes(handle)).KycStatus).toBe('in_review');
     expect((await t.searchAttributes(review)).KycStatus).toBe('in_review');
 
-    signup.decide('verified');
-    await review.signal(verificationResultSignal, signup.kycEvent('verified'));
-    expect(await handle.result()).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
-    expect((await t.status(handle)).kycReasons).toBeUndefined();
+    const status = await completesByWebhook(started, { polls: 0, signals: 2, duplicateSignals: 0 });
+    expect(status.kycReasons).toBeUndefined();
   });
 
   it('confirms a burst of webhooks with one check per 2-second spacing', async () => {
-    const started = await t.start();
-    const { handle, review, signup } = started;
-    await submitted(started);
+    const started = await startSubmitted();
+    const { review, signup } = started;
     // Five "verified" claims Ingo's API contradicts, each a new event: the first checked at once,
     await review.signal(verificationResultSignal, signup.kycEvent('verified'));
     await t.until(() => signup.count('checkKyc') === 1, 'the first claim checked');
@@ -226,15 +210,7 @@ describe('onboarding workflow (fake Ingo): KYC review', () => {
     await t.until(() => signup.count('checkKyc') === 2, 'the rest checked together');
 
     // The decision's webhook, within the spacing of that check: confirmed once it has passed.
-    signup.decide('verified');
-    await review.signal(verificationResultSignal, signup.kycEvent('verified'));
-    expect(await handle.result()).toMatchObject({ outcome: 'completed' });
-    expect((await t.status(handle)).lastKycReview).toEqual({
-      decidedBy: 'webhook',
-      polls: 0,
-      signals: 6,
-      duplicateSignals: 0,
-    });
+    await completesByWebhook(started, { polls: 0, signals: 6, duplicateSignals: 0 });
     const checks = signup.callsOf('checkKyc').map((call) => call.scheduledAt);
     expect(checks).toHaveLength(3);
     const [first, second, third] = checks as [number, number, number];
@@ -244,7 +220,7 @@ describe('onboarding workflow (fake Ingo): KYC review', () => {
   });
 
   it('parks at the KYC deadline as KycDeadlineExceeded; an operator retry waits for the same review, never resubmitting', async () => {
-    const started = await t.start({
+    const started = await startSubmitted({
       timing: {
         kycGracePeriod: '50 minutes',
         kycPollInterval: '4 minutes',
@@ -253,7 +229,6 @@ describe('onboarding workflow (fake Ingo): KYC review', () => {
       },
     });
     const { handle, review, signup } = started;
-    await submitted(started);
     await t.env().sleep('2 hours');
 
     // Polls at 50 and 54 minutes, and at the deadline (60) instead of 62.
@@ -282,17 +257,14 @@ describe('onboarding workflow (fake Ingo): KYC review', () => {
       step: 'kyc',
       attempt: 2,
     });
-    expect(await handle.result()).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
-    const status = await t.status(handle);
-    expect(status.attempts).toEqual({ create_user: 1, kyc: 2, issue_account: 1 });
-    expect(status.kycSubmissions).toBe(1);
     // The second review looked the submission up at Ingo instead of submitting it again.
-    expect(status.lastKycReview).toEqual({
-      decidedBy: 'poll',
+    const status = await completesDecidedBy(started, 'poll', {
       polls: 0,
       signals: 0,
       duplicateSignals: 0,
     });
+    expect(status.attempts).toEqual({ create_user: 1, kyc: 2, issue_account: 1 });
+    expect(status.kycSubmissions).toBe(1);
     expect(signup.count('submitKyc')).toBe(1);
     expect(signup.count('checkKyc')).toBe(4);
   });
@@ -318,9 +290,8 @@ describe('onboarding workflow (fake Ingo): KYC review', () => {
   });
 
   it('after a failed review, takes corrected data and completes on the second submission', async () => {
-    const started = await t.start();
+    const started = await startSubmitted();
     const { handle, review, signup } = started;
-    await submitted(started);
     signup.decide('failed');
     const failedEvent = signup.kycEvent('failed');
     await review.signal(verificationResultSignal, failedEvent);
@@ -359,18 +330,9 @@ describe('onboarding workflow (fake Ingo): KYC review', () => {
     await t.waitForReview(review, (p) => p.duplicateSignals === 1);
     expect(signup.count('checkKyc')).toBe(1);
 
-    signup.decide('verified');
-    await review.signal(verificationResultSignal, signup.kycEvent('verified'));
-    expect(await handle.result()).toMatchObject({ outcome: 'completed', kycStatus: 'verified' });
-    const status = await t.status(handle);
+    const status = await completesByWebhook(started, { polls: 0, signals: 2, duplicateSignals: 1 });
     expect(status).toMatchObject({ status: 'completed', kycSubmissions: 2 });
     expect(status.attempts).toMatchObject({ kyc: 2 });
-    expect(status.lastKycReview).toEqual({
-      decidedBy: 'webhook',
-      polls: 0,
-      signals: 2,
-      duplicateSignals: 1,
-    });
     expect(signup.count('submitKyc')).toBe(2);
     expect(signup.count('checkKyc')).toBe(2);
   });
@@ -394,12 +356,9 @@ describe('onboarding workflow (fake Ingo): KYC review', () => {
     const status = await t.status(handle);
     expect(status).toMatchObject({ status: 'kyc_failed', step: 'done', result });
     expect(status.resubmitBy).toBeUndefined();
-    expect(await t.searchAttributes(handle)).toEqual({
-      OnboardingStatus: 'kyc_failed',
-      OnboardingStep: 'done',
-      KycStatus: 'failed',
-      IngoUserId: signup.ingoUserId,
-    });
+    expect(await t.searchAttributes(handle)).toEqual(
+      endedAttributes(signup, 'kyc_failed', 'failed'),
+    );
     expect(signup.count('submitKyc')).toBe(1);
     expect(signup.count('issueRoutableAccount')).toBe(0);
   });
