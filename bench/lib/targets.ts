@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { StartOnboardingBody } from '../../src/api/schemas';
 import type { RoutableAccountAnnouncement } from '../../src/ingo/account-announcement';
-import type { KycWebhookEvent } from '../../src/ingo/schemas/webhook';
+import type { VerificationEvent } from '../../src/contract/verification';
 import { ingoUserIdOfReview, onboardingWorkflowId } from '../../src/contract/ids';
 import { routableAccountIssuedSignal, verificationResultSignal } from '../../src/contract/messages';
 import type { OnboardingResult } from '../../src/contract/onboarding-view';
@@ -97,7 +97,7 @@ export const PRODUCTION_TIMING = timingSchema.parse({});
 export const BASELINE_TASK_QUEUE = 'bench-baseline';
 
 /** What the receiver would signal: the webhook event as the review workflow receives it. */
-export function kycEventFor(userId: string): KycWebhookEvent {
+export function kycEventFor(userId: string): VerificationEvent {
   return {
     eventId: `inn_whe_${randomBytes(11).toString('hex')}`,
     eventType: 'user.kyc.success',

@@ -1,13 +1,9 @@
 import type { Request } from 'express';
+import type { VerificationEvent } from '../contract/verification';
 import { HttpError } from '../http/errors';
 import { ACCOUNT_ISSUED_EVENT_TYPE, KYC_EVENT_TYPES } from '../ingo/webhook-event-types';
 import type { RoutableAccountAnnouncement } from '../ingo/account-announcement';
-import {
-  accountIssuedEvent,
-  kycWebhookEvent,
-  webhookDelivery,
-  type KycWebhookEvent,
-} from '../ingo/schemas/webhook';
+import { accountIssuedEvent, kycWebhookEvent, webhookDelivery } from '../ingo/schemas/webhook';
 import { rawBody } from './signature-check';
 
 /**
@@ -15,7 +11,7 @@ import { rawBody } from './signature-check';
  * the onboarding, or any other event (documented or not), which only needs acknowledging.
  */
 export type Delivery =
-  | { kind: 'kyc'; event: KycWebhookEvent }
+  | { kind: 'kyc'; event: VerificationEvent }
   | { kind: 'account'; event: RoutableAccountAnnouncement }
   | { kind: 'other'; eventId: string; eventType: string; userId?: string };
 

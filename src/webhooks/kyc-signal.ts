@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { KycWebhookEvent } from '../ingo/schemas/webhook';
+import type { VerificationEvent } from '../contract/verification';
 import { kycWorkflowId } from '../contract/ids';
 import { verificationResultSignal } from '../contract/messages';
 import { withinDeadline } from './temporal-deadline';
@@ -8,13 +8,13 @@ import { withinDeadline } from './temporal-deadline';
 export type KycSignalOutcome = 'signalled' | 'workflow_not_found';
 
 /**
- * Sends `kycResult` to `kyc-<userId>` and resolves once Temporal has accepted it, within
+ * Sends `verificationResult` to `kyc-<userId>` and resolves once Temporal has accepted it, within
  * `rpcTimeoutMs`. A signal that lands although we answered 503 is a duplicate the review ignores
  * when Ingo delivers again.
  */
 export async function signalKycReview(
   client: Client,
-  event: KycWebhookEvent,
+  event: VerificationEvent,
   rpcTimeoutMs: number,
 ): Promise<KycSignalOutcome> {
   try {

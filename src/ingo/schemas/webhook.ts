@@ -46,7 +46,6 @@ export const kycWebhookEvent = webhookDelivery
     reasons: delivery.data.reasons ?? [],
     reasonCodes: delivery.data.reasons_code ?? [],
   }));
-export type KycWebhookEvent = z.output<typeof kycWebhookEvent>;
 
 const ingoId = z.string().regex(INGO_ID_PATTERN, 'must be an Ingo id');
 const last4 = z.string().regex(/^[0-9]{4}$/, 'must be 4 digits');
