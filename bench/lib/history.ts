@@ -22,7 +22,7 @@ export interface HistoryShape {
   signalsSent: Record<string, number>;
   searchAttributeUpserts: number;
   timers: number;
-  /** Markers (`patched()`, side effects). */
+  /** Markers (local activity results, `patched()`, side effects). */
   markers: number;
   /** Workflow tasks that failed (e.g. a completion racing a signal, retried with the signal). */
   failedWorkflowTasks: number;

@@ -257,9 +257,7 @@ export const costScenario: Scenario = {
         `(${happyFull.cost.actions} actions, ${happyFull.ingoCalls} calls with every optional ` +
         `step). Search attribute upserts are ` +
         `${happy.cost.byCategory.searchAttributeUpserts} of ${happy.cost.actions} ` +
-        `(${(upsertShare * 100).toFixed(0)} %), those of Temporal's \`TemporalChangeVersion\` ` +
-        `for the workflow code's patch (a marker and an upsert per workflow, src/workflows/patches.ts) ` +
-        `included. With the KYC delay at 0 the webhook arrives ` +
+        `(${(upsertShare * 100).toFixed(0)} %). With the KYC delay at 0 the webhook arrives ` +
         `before the review starts waiting, so no timer is started; with a real delay add one ` +
         `timer action. Without the webhook each poll adds ${perPoll.toFixed(1)} actions ` +
         `(timer and \`check-verification-request\` activity; \`KycStatus\` is upserted only when it ` +
