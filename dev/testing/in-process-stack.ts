@@ -84,7 +84,7 @@ function createEnvironment(
 /** An HTTP app on 127.0.0.1 and any free port. */
 export async function serveOnLoopback(
   app: Express,
-): Promise<{ url: string; close(): Promise<void> }> {
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = await new Promise((resolve, reject) => {
     const listening = app.listen(0, '127.0.0.1', (error?: Error) =>
       error ? reject(error) : resolve(listening),

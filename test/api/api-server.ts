@@ -1,6 +1,7 @@
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { serveOnLoopback } from '../../dev/testing/in-process-stack';
 import pino from 'pino';
 import { OnboardingApiClient } from '../../src/api/client';
 import {
@@ -35,20 +36,8 @@ export async function startApiServer(
     .use(createOnboardingApiRouter({ token: API_TOKEN, logger: silent, ...options }))
     .use(notFound)
     .use(errorHandler(silent));
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve).once('error', reject);
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    client: new OnboardingApiClient({ baseUrl: url, token: API_TOKEN }),
-    close: () =>
-      new Promise((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  const { url, close } = await serveOnLoopback(app);
+  return { url, client: new OnboardingApiClient({ baseUrl: url, token: API_TOKEN }), close };
 }
 
 /** A port nothing listens on (bound once, then released). */

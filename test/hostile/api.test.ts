@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOnboardingBody } from '../../src/api/schemas';
 import { onboardingWorkflowId } from '../../src/contract/ids';
-import { onboardingInput } from '../../src/contract/onboarding-input';
+import { DEFAULT_TIMING, onboardingInput } from '../../src/contract/onboarding-input';
 import { captureLogs, type CapturedLogs } from '../fixtures/captured-logs';
 import {
   API_TOKEN,
@@ -128,17 +128,7 @@ function validBody(signupId = freshSignupId()): Record<string, unknown> {
       },
       billPay: { account: '1234567890', payeeId: 'P-12', billerName: 'Metro Power', amount: 12.5 },
     },
-    timing: {
-      kycGracePeriod: '5 minutes',
-      kycPollInterval: '1 minute',
-      kycMaxPollInterval: '1 hour',
-      kycDeadline: '7 days',
-      kycResubmitWindow: '7 days',
-      activityTimeout: '1 minute',
-      retryInitialInterval: '1 second',
-      retryMaxInterval: '1 minute',
-      retryMaxAttempts: 10,
-    },
+    timing: { ...DEFAULT_TIMING },
   };
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ingoPayCommon, rawCheckToBeneficiary } from '../fixtures/ingo-requests';
-import type { FaultCounts } from '../../dev/sandbox/faults';
+import { NO_FAULT_COUNTS, type FaultCounts } from '../../dev/sandbox/faults';
 import {
   anyString,
   createUser,
@@ -149,15 +149,7 @@ describe('sandbox fault counters (GET /_sandbox/stats `faults`)', () => {
   });
 
   it('counts each request fault where it strikes, and nothing out of scope', async () => {
-    expect(await counts()).toEqual({
-      errors: 0,
-      rateLimits: 0,
-      lostResponses: 0,
-      delayedCalls: 0,
-      droppedWebhooks: 0,
-      duplicatedWebhooks: 0,
-      reorderedWebhooks: 0,
-    });
+    expect(await counts()).toEqual(NO_FAULT_COUNTS);
     await t.admin('PUT', '/faults', { errorRate: 1, paths: [CREATE] });
     expect((await t.banking(CREATE, JANE)).status).toBe(503);
     expect((await t.banking(LIST, {})).status).toBe(200);

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomInt } from 'node:crypto';
-import { request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import express from 'express';
+import { serveOnLoopback } from '../../dev/testing/in-process-stack';
 import { errorHandler, notFound } from '../../src/http/errors';
 import type { WebhookDelivery } from '../../src/ingo/schemas/webhook';
 import { createWebhookRouter, type WebhookReceiverOptions } from '../../src/webhooks/receiver';
@@ -29,22 +29,8 @@ export async function startReceiverServer(
     .use(createWebhookRouter(options))
     .use(notFound)
     .use(errorHandler(options.logger));
-  const server: Server = await new Promise((resolve, reject) => {
-    const listening = app.listen(0, '127.0.0.1', (error?: Error) =>
-      error ? reject(error) : resolve(listening),
-    );
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    webhookUrl: url + WEBHOOK_PATH,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const { url, close } = await serveOnLoopback(app);
+  return { url, webhookUrl: url + WEBHOOK_PATH, close };
 }
 
 const ALPHANUMERICS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -11,7 +11,7 @@ import type { OnboardingActivities } from '../../src/activities';
 import { ingoCall, nonIdempotentIngoCall } from '../../src/activities/failure';
 import { onboardingInputActivities } from '../../src/activities/onboarding-input';
 import { INGO_USER_CONFLICT } from '../../src/contract/failure-types';
-import { kycWorkflowId, onboardingWorkflowId, signupIdOfWorkflow } from '../../src/contract/ids';
+import { kycWorkflowId, onboardingWorkflowId, payoutUniqueId } from '../../src/contract/ids';
 import type { OnboardingRequest } from '../../src/contract/onboarding-input';
 import type { RoutableAccountSummary } from '../../src/contract/onboarding-view';
 import type { VerificationEvent } from '../../src/contract/verification';
@@ -273,6 +273,7 @@ export function releaseHangingCalls(): void {
 // --- The fake Ingo, as the worker's activities ----------------------------------------------------
 
 export class FakeIngo {
+  /** Each signup under every id the activities name it by, built with the contract's id helpers. */
   private readonly signups = new Map<string, Signup>();
   private readonly run = randomUUID().slice(0, 8);
   private created = 0;
@@ -281,23 +282,22 @@ export class FakeIngo {
   signup(options: SignupOptions = {}): Signup {
     this.created += 1;
     const signup = new Signup(`wf-${this.run}-${this.created}`, options);
-    this.signups.set(signup.signupId, signup);
+    for (const id of [
+      signup.workflowId,
+      signup.ingoUserId,
+      payoutUniqueId(signup.workflowId, 'check'),
+      payoutUniqueId(signup.workflowId, 'bill-pay'),
+    ]) {
+      this.signups.set(id, signup);
+    }
     return signup;
   }
 
-  private bySignup(signupId: string): Signup {
-    const signup = this.signups.get(signupId);
-    if (!signup) throw new Error(`fake Ingo: unknown signup ${signupId}`);
+  /** The signup an onboarding id, Ingo user id or payout unique id belongs to. */
+  private find(id: string): Signup {
+    const signup = this.signups.get(id);
+    if (!signup) throw new Error(`fake Ingo: no signup known by ${id}`);
     return signup;
-  }
-
-  private byUser(ingoUserId: string): Signup {
-    return this.bySignup(ingoUserId.replace(/^user-/, ''));
-  }
-
-  /** `participant_unique_id1` is `<onboarding workflow id>:<destination>`. */
-  private byUniqueId(uniqueId: string): Signup {
-    return this.bySignup(signupIdOfWorkflow(uniqueId.slice(0, uniqueId.lastIndexOf(':'))));
   }
 
   /** Implements the same type as `createActivities()`; the input check is the real one. */
@@ -306,7 +306,7 @@ export class FakeIngo {
       ...onboardingInputActivities(),
 
       ensureIngoUser: (input) => {
-        const signup = this.bySignup(signupIdOfWorkflow(input.onboardingId));
+        const signup = this.find(input.onboardingId);
         return signup.call('ensureIngoUser', input, () => {
           const created = !signup.userCreated;
           signup.userCreated = true;
@@ -315,7 +315,7 @@ export class FakeIngo {
       },
 
       submitKyc: (input) => {
-        const signup = this.byUser(input.ingoUserId);
+        const signup = this.find(input.ingoUserId);
         return signup.call('submitKyc', input, () => {
           signup.kycStatus = signup.nextSubmissionAnswer();
           return { kycStatus: signup.kycStatus };
@@ -323,12 +323,12 @@ export class FakeIngo {
       },
 
       checkKyc: (input) => {
-        const signup = this.byUser(input.ingoUserId);
+        const signup = this.find(input.ingoUserId);
         return signup.call('checkKyc', input, () => ({ kycStatus: signup.kycStatus }));
       },
 
       issueRoutableAccount: (input) => {
-        const signup = this.byUser(input.ingoUserId);
+        const signup = this.find(input.ingoUserId);
         return signup.call(
           'issueRoutableAccount',
           input,
@@ -338,7 +338,7 @@ export class FakeIngo {
       },
 
       linkBankAccount: (input) => {
-        const signup = this.byUser(input.ingoUserId);
+        const signup = this.find(input.ingoUserId);
         return signup.call('linkBankAccount', input, () => ({
           bankAccountId: `ba-${signup.signupId}`,
           routingNumber: input.routingNumber,
@@ -348,7 +348,7 @@ export class FakeIngo {
       },
 
       tokenizeCheck: (input) => {
-        const signup = this.byUniqueId(input.uniqueId);
+        const signup = this.find(input.uniqueId);
         return signup.call('tokenizeCheck', input, () => ({
           customerAccountToken: `tok-check-${signup.signupId}`,
           last4: input.checkByMail.beneficiary.account.slice(-4),
@@ -357,7 +357,7 @@ export class FakeIngo {
       },
 
       tokenizeBillPay: (input) => {
-        const signup = this.byUniqueId(input.uniqueId);
+        const signup = this.find(input.uniqueId);
         return signup.call('tokenizeBillPay', input, () => ({
           customerAccountToken: `tok-bill-${signup.signupId}`,
           last4: input.billPay.account.slice(-4),
